@@ -1,0 +1,1 @@
+"""Interwar Lessons: lesson units and scored quizzes written as YAML."""

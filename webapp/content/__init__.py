@@ -1,0 +1,1 @@
+"""Teacher-authored YAML to validated, frozen domain objects. No Flask, no database."""
