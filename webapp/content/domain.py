@@ -137,6 +137,7 @@ class Question:
     explanation: str = ""
     see: str | None = None  # a section id of `see_lesson`
     see_lesson: str | None = None  # filled by the catalog from the quiz's lesson
+    pool: str | None = None  # for a question drawn from another quiz: that quiz's id
     skill: str | None = None
     contested: bool = False
     stimulus: Quote | None = None

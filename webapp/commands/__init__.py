@@ -1,0 +1,1 @@
+"""Subcommands of `interwar`; each module defines `register(group)`."""
