@@ -11,9 +11,29 @@ from webapp.content.question_types.base import (
     QuestionType,
     Raw,
 )
+from webapp.content.question_types.cloze import Cloze
+from webapp.content.question_types.matching import Matching
+from webapp.content.question_types.multiple_choice import MultipleChoice
+from webapp.content.question_types.numeric import Numeric
+from webapp.content.question_types.ordering import Ordering
+from webapp.content.question_types.short_answer import ShortAnswer
+from webapp.content.question_types.single_choice import SingleChoice
+from webapp.content.question_types.true_false import TrueFalse
 
-# Filled in by the type modules; the single list of types the whole app uses.
-REGISTRY: dict[str, QuestionType[Any, Any]] = {}
+# The single list of types the whole app uses.
+REGISTRY: dict[str, QuestionType[Any, Any]] = {
+    t.name: t
+    for t in (
+        SingleChoice(),
+        MultipleChoice(),
+        TrueFalse(),
+        ShortAnswer(),
+        Numeric(),
+        Ordering(),
+        Matching(),
+        Cloze(),
+    )
+}
 
 __all__ = [
     "REGISTRY",

@@ -160,6 +160,9 @@ class QuestionType(ABC, Generic[Q, A]):
 
     @abstractmethod
     def form_values(
-        self, q: Q, answer: A, presentation: Presentation
+        self, q: Q, answer: A, presentation: Presentation, locale: str = "en"
     ) -> dict[str, list[str]]:
-        """Return raw form values that parse back to `answer` (to refill a form)."""
+        """Return raw form values that parse back to `answer` (to refill a form).
+
+        `locale` matters for numbers only: 1.5 is written "1,5" for a German learner.
+        """
