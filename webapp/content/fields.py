@@ -1,41 +1,88 @@
-"""Strict marshmallow fields that explain YAML's surprises in words a teacher understands."""
+"""Strict marshmallow fields that explain YAML's surprises in a teacher's words.
+
+Messages may quote what the teacher wrote. A field only sees the value YAML made of
+it (False, 90, a date), so it wraps the value's own spelling in RAW markers; the
+catalog swaps in the source text the YAML reader kept (`fill_raw`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import difflib
+import math
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from marshmallow import ValidationError, fields
 
+from webapp.content.yamlsource import SurprisingInt
 
-def _describe(value: object) -> str:
-    """Say what YAML turned an unquoted value into, for an error message."""
+RAW = "\x00"
+_RAW_RE = re.compile("\x00([^\x00]*)\x00")
+_ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+
+
+def raw(value: object) -> str:
+    """Mark a value's spelling for `fill_raw` to replace with the source text."""
+    if isinstance(value, bool):
+        text = str(value).lower()
+    elif isinstance(value, SurprisingInt):
+        text = value.raw
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    return f"{RAW}{text}{RAW}"
+
+
+def fill_raw(message: str, source_text: str | None) -> str:
+    """Replace RAW-marked spellings with the text as written (or the spelling)."""
+    if RAW not in message:
+        return message
+    if source_text is None:
+        return _RAW_RE.sub(lambda m: m.group(1), message)
+    return _RAW_RE.sub(lambda m: source_text, message)
+
+
+def did_you_mean(word: str, options: Sequence[str]) -> str:
+    """Return ` (did you mean 'x'?)`-style advice, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def describe(value: object, wanted: str = "text") -> str:
+    """Say what YAML turned an unquoted value into, and what to write instead."""
     if isinstance(value, bool):
         return (
-            f"YAML reads this unquoted word as the yes/no value {str(value).lower()} "
-            "(no, off, yes and on all do this); put the text in quotes, e.g. \"no\""
+            f"YAML reads the unquoted word {raw(value)} as {str(value).lower()}; "
+            f'write "{raw(value)}" in quotes'
         )
-    if isinstance(value, int):
+    if isinstance(value, SurprisingInt):
         return (
-            f"YAML reads this as the number {value} (an unquoted 1:30 is read as 90); "
-            "put the text in quotes"
+            f"YAML reads the unquoted {raw(value)} as the number {int(value)}; "
+            f'write "{raw(value)}" in quotes'
         )
-    if isinstance(value, float):
-        return f"YAML reads this as the number {value}; put the text in quotes"
+    if isinstance(value, int | float):
+        return (
+            f'YAML reads the unquoted {raw(value)} as a number; write "{raw(value)}" '
+            "in quotes"
+        )
     if isinstance(value, dt.date):
         return (
-            f"YAML reads this as the date {value.isoformat()}; "
-            "put the text in quotes"
+            f'YAML reads the unquoted {raw(value)} as a date; write "{raw(value)}" '
+            "in quotes"
         )
     if value is None:
         return "this is empty; write a value or remove the key"
     if isinstance(value, list):
-        return "expected text, not a list"
+        return f"expected {wanted}, not a list"
     if isinstance(value, Mapping):
-        return "expected text, not a mapping (a colon followed by a space starts one; "\
-            "put the text in quotes)"
-    return "expected text"
+        return (
+            f"expected {wanted}, not a mapping (a colon followed by a space starts "
+            "one: put the text in quotes)"
+        )
+    return f"expected {wanted}"
 
 
 class Text(fields.String):
@@ -46,85 +93,161 @@ class Text(fields.String):
         self.allow_empty = allow_empty
 
     def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
     ) -> str:
         if not isinstance(value, str):
-            raise ValidationError(_describe(value))
+            raise ValidationError(describe(value))
         text = value.strip()
         if not text and not self.allow_empty:
-            raise ValidationError("must not be empty")
-        return value if "\n" in value else text
+            raise ValidationError(
+                "must not be empty; write some text or remove the key"
+            )
+        return value if "\n" in value.rstrip("\n") else text
+
+
+class Keyword(Text):
+    """One of a fixed set of words, e.g. `mode: practice`; a typo gets a suggestion."""
+
+    def __init__(self, choices: Sequence[str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.choices = tuple(choices)
+
+    def _deserialize(
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
+    ) -> str:
+        if isinstance(value, bool | int | float | dt.date):
+            raise ValidationError(
+                f"{raw(value)} is not allowed here; use one of: "
+                + ", ".join(self.choices)
+            )
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text not in self.choices:
+            raise ValidationError(
+                f'"{text}" is not allowed here; use one of: {", ".join(self.choices)}'
+                + did_you_mean(text, self.choices)
+            )
+        return text
 
 
 class Id(Text):
-    """A stable lowercase slug: letters, digits and hyphens."""
+    """A stable lowercase slug: letters, digits, '-' and '_'."""
 
     def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
     ) -> str:
-        if isinstance(value, int) and not isinstance(value, bool):
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool | SurprisingInt)
+            and value >= 0
+        ):
             value = str(value)
         text = super()._deserialize(value, attr, data, **kwargs)
-        import re
-
-        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,79}", text):
+        if not _ID_RE.fullmatch(text):
             raise ValidationError(
-                f"ids use lowercase letters, digits, '-' and '_' (at most 80), "
-                f"e.g. \"{_suggest_id(text)}\"; got \"{text}\""
+                f"\"{text}\" is not a valid id: use lowercase letters, digits, '-' and "
+                f"'_' (at most 80, starting with a letter or digit), e.g. "
+                f'"{_suggest_id(text)}"'
             )
         return text
 
 
 def _suggest_id(text: str) -> str:
-    import re
-
-    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
+    """Turn text into something that is a valid id."""
+    slug = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-_")[:80]
     return slug or "my-id"
 
 
+def _not_whole(value: Any) -> str:
+    """Explain why a value is not a whole number."""
+    if isinstance(value, bool):
+        return (
+            f"expected a whole number; YAML reads the unquoted word {raw(value)} as "
+            f"{str(value).lower()}"
+        )
+    if isinstance(value, SurprisingInt):
+        if ":" in value.raw:
+            return (
+                f"YAML reads the unquoted {raw(value)} as the number {int(value)} "
+                "(it counts in sixties, like a clock); write the whole number you "
+                f"mean, e.g. {int(value)}"
+            )
+        return (
+            f"YAML reads {raw(value)} as the number {int(value)} (a leading 0 makes "
+            "it octal); write the number without the leading 0"
+        )
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "expected a whole number, not NaN or infinity"
+        return (
+            f"expected a whole number, got {raw(value)}; write it without a decimal "
+            f"point, e.g. {math.floor(value)} or {math.ceil(value)}"
+        )
+    if isinstance(value, str):
+        if value.strip().lstrip("+-").isdigit():
+            return f'expected a whole number, got the text "{value}"; remove the quotes'
+        return f'expected a whole number, got the text "{value}"'
+    if value is None:
+        return "this is empty; write a whole number or remove the key"
+    if isinstance(value, dt.date):
+        return f"expected a whole number; YAML reads {raw(value)} as a date"
+    return "expected a whole number"
+
+
 class StrictInteger(fields.Integer):
-    """A whole number: 1.5, true and "3" are errors, not silently converted."""
+    """A whole number: 1.5, true, 1:30 and "3" are errors, not silently converted."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(strict=True, **kwargs)
 
     def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
     ) -> int:
-        if isinstance(value, bool):
-            raise ValidationError(
-                "expected a whole number; YAML read a yes/no word here"
-            )
-        if isinstance(value, float):
-            raise ValidationError(
-                f"expected a whole number, got {value}; write e.g. {int(value)} "
-                f"(no decimal point)"
-            )
-        if isinstance(value, str):
-            raise ValidationError(
-                f"expected a whole number, got the text \"{value}\"; remove the quotes"
-                if value.strip().lstrip("-").isdigit()
-                else f"expected a whole number, got the text \"{value}\""
-            )
-        if not isinstance(value, int):
-            raise ValidationError("expected a whole number")
-        return value
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or isinstance(value, SurprisingInt)
+        ):
+            raise ValidationError(_not_whole(value))
+        return int(value)
 
 
 class Number(fields.Field[float]):
     """A finite number (int or float); text, booleans, NaN and infinity are errors."""
 
     def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
     ) -> float:
-        import math
-
+        if isinstance(value, SurprisingInt):
+            raise ValidationError(_not_whole(value).replace("whole number", "number"))
         if isinstance(value, bool) or not isinstance(value, int | float):
             if isinstance(value, str):
                 raise ValidationError(
-                    f"expected a number, got the text \"{value}\"; write digits with a "
-                    "decimal point and no thousands separators, e.g. 100000 or 1.5"
+                    f'expected a number, got the text "{value}"; write digits with a '
+                    "decimal point and no thousands separators or quotes, e.g. 100000 "
+                    "or 1.5"
                 )
+            if value is None:
+                raise ValidationError("this is empty; write a number or remove the key")
             raise ValidationError("expected a number")
         if isinstance(value, float) and not math.isfinite(value):
             raise ValidationError("expected a finite number, not NaN or infinity")
@@ -135,8 +258,63 @@ class Boolean(fields.Field[bool]):
     """true or false; text such as "yes" in quotes is an error."""
 
     def _deserialize(
-        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
     ) -> bool:
-        if not isinstance(value, bool):
-            raise ValidationError("expected true or false")
-        return value
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            raise ValidationError(
+                f'expected true or false, got the text "{value}"; write true or false '
+                "without quotes"
+            )
+        if value is None:
+            raise ValidationError(
+                "this is empty; write true or false, or remove the key"
+            )
+        raise ValidationError(f"expected true or false, got {raw(value)}")
+
+
+class EventDate(fields.Field[tuple[int, int | None, int | None]]):
+    """A date as YYYY-MM-DD, "YYYY-MM" (quoted) or YYYY → (year, month, day)."""
+
+    _TEXT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+    def _deserialize(
+        self,
+        value: Any,
+        attr: str | None,
+        data: Mapping[str, Any] | None,
+        **kwargs: Any,
+    ) -> tuple[int, int | None, int | None]:
+        hint = 'write YYYY-MM-DD (1922-04-16), "YYYY-MM" in quotes ("1922-04") or YYYY'
+        if isinstance(value, dt.datetime):
+            raise ValidationError(f"a date has no time of day; {hint}")
+        if isinstance(value, dt.date):
+            return value.year, value.month, value.day
+        if isinstance(value, SurprisingInt) or isinstance(value, bool):
+            raise ValidationError(f"{raw(value)} is not a date; {hint}")
+        if isinstance(value, int):
+            if 1 <= value <= 9999:
+                return value, None, None
+            raise ValidationError(f"{value} is not a year; {hint}")
+        if isinstance(value, str):
+            match = self._TEXT.fullmatch(value.strip())
+            if match:
+                year = int(match.group(1))
+                month = int(match.group(2)) if match.group(2) else None
+                day = int(match.group(3)) if match.group(3) else None
+                try:
+                    dt.date(year, month or 1, day or 1)
+                except ValueError:
+                    raise ValidationError(
+                        f'"{value}" is not a real date; {hint}'
+                    ) from None
+                return year, month, day
+            raise ValidationError(f'"{value}" is not a date; {hint}')
+        if value is None:
+            raise ValidationError(f"this is empty; {hint}")
+        raise ValidationError(f"expected a date; {hint}")

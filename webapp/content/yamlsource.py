@@ -315,7 +315,11 @@ def _scalar(event: Any, path: str, errors: list[ContentError]) -> Any:
             return value
         for resolved, regexp in resolvers:
             if regexp.match(value):
-                return _construct(resolved, value)
+                try:
+                    return _construct(resolved, value)
+                except (yaml.YAMLError, ValueError, KeyError, OverflowError):
+                    # e.g. 1922-02-30 looks like a date but is none: keep the text
+                    return value
         return value
     if tag in _TEXT_TAGS:
         return value
