@@ -286,7 +286,9 @@ class Quiz:
     def attempt_size(self) -> int:
         """Return how many questions one attempt holds."""
         if self.pools:
-            return sum(p.draw for p in self.pools) + len(self.questions)
+            # Pooled questions sit in `questions` too (with `pool` set); count the draws.
+            own = sum(1 for q in self.questions if q.pool is None)
+            return sum(p.draw for p in self.pools) + own
         return min(self.draw, len(self.questions)) if self.draw else len(self.questions)
 
 
