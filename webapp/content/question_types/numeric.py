@@ -10,7 +10,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import (
     NumberFormatError,
     format_decimal,
@@ -94,7 +94,7 @@ class NumericSchema(QuestionSchema):
 def _locale(name: str) -> Locale:
     try:
         return Locale.parse(name.replace("-", "_"))
-    except (ValueError, TypeError, LookupError):
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
         return Locale.parse("en")
 
 
