@@ -1,4 +1,4 @@
-"""Small builders of YAML-shaped dicts for tests, and loaders through the real schemas."""
+"""Builders of YAML-shaped dicts for tests, and loaders through the real schemas."""
 
 from __future__ import annotations
 
@@ -177,6 +177,8 @@ def question_errors(data: dict[str, Any]) -> dict[str, Any]:
     try:
         load_question(data)
     except ValidationError as exc:
-        assert isinstance(exc.messages, dict)
-        return exc.messages
-    raise AssertionError("the question loaded without errors")
+        messages = exc.messages
+    else:
+        raise AssertionError("the question loaded without errors")
+    assert isinstance(messages, dict)
+    return messages

@@ -52,7 +52,9 @@ def key(q: Any) -> tuple[str, ...]:
 
 @PROP
 @given(questions(), st.data(), st.integers(0, 10**6), st.sampled_from(LOCALES))
-def test_any_selection_keeps_the_contract(q: Any, data: Any, seed: int, loc: str) -> None:
+def test_any_selection_keeps_the_contract(
+    q: Any, data: Any, seed: int, loc: str
+) -> None:
     ids = [c.id for c in q.choices]
     picked = data.draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
     answer = tuple(i for i in ids if i in picked)

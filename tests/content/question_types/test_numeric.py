@@ -1,4 +1,4 @@
-"""numeric: locale-aware parsing, refusing ambiguity, NaN/inf, absolute and % tolerance."""
+"""numeric: locale-aware parsing, no ambiguity, no NaN/inf, absolute and % tolerance."""
 
 from __future__ import annotations
 
@@ -41,7 +41,9 @@ questions = st.builds(
     st.one_of(st.sampled_from([0, 0.5, 2]), st.sampled_from(["5%", "0.5%", "10 %"])),
     st.integers(1, 10),
 )
-answers = st.decimals(-(10**12), 10**12, places=4, allow_nan=False, allow_infinity=False)
+answers = st.decimals(
+    -(10**12), 10**12, places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @PROP
@@ -170,7 +172,10 @@ def test_public_says_unit_and_whole_number_only() -> None:
     ("tolerance", "message"),
     [
         (-2, "tolerance cannot be negative; write 2"),
-        ("5", 'tolerance is a number such as 0.5, or a percentage in quotes such as "5%"'),
+        (
+            "5",
+            'tolerance is a number such as 0.5, or a percentage in quotes such as "5%"',
+        ),
         ("five%", "tolerance is a number such as 0.5"),
         (True, "tolerance is a number such as 0.5"),
         (float("nan"), "tolerance must be a finite number"),

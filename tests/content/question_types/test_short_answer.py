@@ -51,7 +51,9 @@ def test_any_text_keeps_the_contract(q: Any, text: str, seed: int, loc: str) -> 
 @given(questions, st.integers(0, 10**6), st.data())
 def test_every_accepted_form_gets_full_marks(q: Any, seed: int, data: Any) -> None:
     check_key(q, data.draw(st.sampled_from(q.answers)), seed)
-    check_public(q, seed, [*q.answers, "Samara", q.explanation, q.wrong_answers[0].feedback])
+    check_public(
+        q, seed, [*q.answers, "Samara", q.explanation, q.wrong_answers[0].feedback]
+    )
 
 
 @PROP
@@ -62,7 +64,9 @@ def test_parse_raises_only_input_errors(q: Any, raw: Any, seed: int, loc: str) -
 
 @PROP
 @given(st.text(max_size=12), st.text(max_size=12), st.integers(0, 3))
-def test_levenshtein_cutoff_agrees_with_the_full_distance(a: str, b: str, k: int) -> None:
+def test_levenshtein_cutoff_agrees_with_the_full_distance(
+    a: str, b: str, k: int
+) -> None:
     full = levenshtein(a, b, max(len(a), len(b)))
     assert levenshtein(a, b, k) == min(full, k + 1)
 
@@ -81,7 +85,13 @@ def test_diacritics_are_folded() -> None:
 
 def test_zero_width_characters_and_punctuation_are_ignored() -> None:
     q = question("short_answer", answers=["Rathenau"], typos=0)
-    for text in ("Rathe\u200bnau", "\ufeffRathenau", "Rath\u2060enau", "Rathenau.", " rathenau!"):
+    for text in (
+        "Rathe\u200bnau",
+        "\ufeffRathenau",
+        "Rath\u2060enau",
+        "Rathenau.",
+        " rathenau!",
+    ):
         assert right(q, text), text
 
 
@@ -126,7 +136,9 @@ def test_exact_wrong_answer_beats_a_typo_match() -> None:
     assert T.grade(q, "Lipetsa").feedback == ("Not quite.",)
 
 
-@pytest.mark.parametrize("raw", [{}, {"value": [""]}, {"value": ["  "]}, {"value": ["?!"]}])
+@pytest.mark.parametrize(
+    "raw", [{}, {"value": [""]}, {"value": ["  "]}, {"value": ["?!"]}]
+)
 def test_empty_answer_is_an_input_error(raw: Any) -> None:
     with pytest.raises(InputError) as err:
         T.parse(question("short_answer"), raw, {}, "en")

@@ -88,7 +88,8 @@ def test_wrong_choice_gives_its_feedback_and_no_points() -> None:
     assert score.feedback == ("That is the Treaty of Versailles.",)
     assert score.detail == (False, False, True)
     right = T.grade(q, "c1")
-    assert right.points == 3.0 and right.feedback == () and all(right.detail)
+    assert (right.points, right.feedback) == (3.0, ())
+    assert all(right.detail)
 
 
 def test_form_values_are_display_positions() -> None:
@@ -143,10 +144,17 @@ def test_quiz_without_shuffle_keeps_author_order() -> None:
     ("choices", "message"),
     [
         (
-            [{"text": "a", "correct": True}, {"text": "b"}, {"text": "c", "correct": True}],
+            [
+                {"text": "a", "correct": True},
+                {"text": "b"},
+                {"text": "c", "correct": True},
+            ],
             "exactly one choice must have correct: true; 2 do (choices 1 and 3)",
         ),
-        ([{"text": "a"}, {"text": "b"}], "exactly one choice must have correct: true; none do"),
+        (
+            [{"text": "a"}, {"text": "b"}],
+            "exactly one choice must have correct: true; none do",
+        ),
         ([{"text": "a", "correct": True}], "write at least 2 choices; there is 1"),
     ],
 )
@@ -175,7 +183,7 @@ def test_choice_ids_must_be_unique_slugs() -> None:
             ]
         )
     )
-    assert "default id \"c2\"" in errors["choices"][1]["id"][0]
+    assert 'default id "c2"' in errors["choices"][1]["id"][0]
     errors = question_errors(
         single_choice_dict(choices=[{"id": "Bad Id", "text": "a", "correct": True}])
     )

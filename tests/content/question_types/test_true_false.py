@@ -61,7 +61,11 @@ def test_wrong_answer_gets_the_feedback() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [({}, "empty"), ({"value": "yes"}, "unknown_choice"), ({"value": ["true", "false"]}, "choose_one")],
+    [
+        ({}, "empty"),
+        ({"value": "yes"}, "unknown_choice"),
+        ({"value": ["true", "false"]}, "choose_one"),
+    ],
 )
 def test_bad_input_is_an_input_error(raw: Any, code: str) -> None:
     with pytest.raises(InputError) as err:
