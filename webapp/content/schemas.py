@@ -6,6 +6,7 @@ errors back to the line and column of the node they are about.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -568,7 +569,19 @@ def _flatten(messages: Any, path: YamlPath) -> Iterator[tuple[YamlPath, str]]:
 def map_errors(messages: Any, schema: Schema, doc: Document) -> list[ContentError]:
     """Turn marshmallow's error messages into ContentErrors at the right node."""
     errors: list[ContentError] = []
-    for path, message in _flatten(messages, ()):
+    flat = list(_flatten(messages, ()))
+    # A misspelt required key shows up twice (unknown 'titel', missing 'title');
+    # the did-you-mean on the unknown key says it all.
+    suggested: set[YamlPath] = set()
+    for path, message in flat:
+        if message == _UNKNOWN and path:
+            allowed = allowed_keys(schema, doc.data, path[:-1])
+            close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+            if close:
+                suggested.add(path[:-1] + (close[0],))
+    for path, message in flat:
+        if message in (_MISSING, _SCHEMA_VERSION_REQUIRED) and path in suggested:
+            continue
         if message == _UNKNOWN and path:
             line, col = doc.key_pos(path)
             key = path[-1]

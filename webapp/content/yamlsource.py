@@ -441,8 +441,9 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> ContentErr
         )
     elif "expected '-' indicator" in problem:
         message = (
-            "this line does not line up with the list above it; every item starts "
-            "with '- ' at the same indentation"
+            "this line does not line up with the lines above it: list items start "
+            "with '- ' at the same indentation, and the keys of a mapping line up "
+            "under each other"
         )
     elif "cannot start any token" in problem:
         char = _char(text, mark)
