@@ -5,9 +5,10 @@ and one entry in `REGISTRY` (see `__init__.py`). It owns:
 
 - `schema`: the marshmallow schema of its YAML keys (a subclass of `QuestionSchema`),
   whose `post_load` returns its frozen domain dataclass;
-- `present(q, rng, shuffle)`: the presentation of one attempt (choice/item permutations),
-  stored on the server with the attempt;
-- `parse(q, raw, presentation, locale)`: learner input to a canonical answer, or `InputError`;
+- `present(q, rng, shuffle)`: the presentation of one attempt (choice/item
+  permutations), stored on the server with the attempt;
+- `parse(q, raw, presentation, locale)`: learner input to a canonical answer,
+  or `InputError`;
 - `grade(q, answer)`: a `Score` in [0, q.points];
 - `public(q, presentation)`: what the learner may see before answering (never the key);
 - `dump_answer` / `load_answer`: the answer as JSON for the database;
