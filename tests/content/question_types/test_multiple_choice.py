@@ -149,3 +149,10 @@ def test_stored_answers_round_trip_and_stale_ones_are_refused() -> None:
     for bad in (["c9"], [], "c1", ["c1", "c1"], [1]):
         with pytest.raises(InputError):
             T.load_answer(q, bad)
+
+
+def test_a_request_multidict_gives_every_ticked_box() -> None:
+    from werkzeug.datastructures import MultiDict
+
+    form = MultiDict([("value", "0"), ("value", "1")])
+    assert T.parse(question("multiple_choice"), form, {}, "en") == ("c1", "c2")

@@ -18,9 +18,12 @@ MAX_TEXT = 500
 def values(raw: Raw, key: str) -> list[str]:
     """Return the non-empty, stripped form values under `key`.
 
-    A bare string counts as one value, so a plain dict of strings works too.
+    A bare string counts as one value, so a plain dict of strings works too, and
+    a MultiDict (request.form) is read with getlist.
     """
-    got: Any = raw.get(key, ())
+    getlist = getattr(raw, "getlist", None)
+    # A werkzeug MultiDict's get() returns only the first of several checkboxes.
+    got: Any = getlist(key) if callable(getlist) else raw.get(key, ())
     if isinstance(got, str):
         got = [got]
     out: list[str] = []
