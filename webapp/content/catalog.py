@@ -188,8 +188,8 @@ class _Loader:
                 ok=info.ok
                 and parsed.obj.id in (ordered if info.kind == "lesson" else resolved),
             )
-        self.errors.sort(key=lambda e: (e.path, e.line, e.col))
-        self.warnings.sort(key=lambda e: (e.path, e.line, e.col))
+        self.errors.sort()
+        self.warnings.sort()
         return Catalog(
             root=self.root,
             lessons=ordered,

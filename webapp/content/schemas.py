@@ -601,7 +601,7 @@ def map_errors(messages: Any, schema: Schema, doc: Document) -> list[ContentErro
                 message = "expected a mapping of keys (key: value lines)"
             message = fill_raw(message, doc.raw.get(path))
         errors.append(ContentError(doc.path, line, col, message))
-    errors.sort(key=lambda e: (e.line, e.col))
+    errors.sort()
     return errors
 
 

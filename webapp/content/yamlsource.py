@@ -388,6 +388,26 @@ def _char(text: str, mark: Any) -> str:
     return ""
 
 
+def _open_bracket(text: str, last_line: int) -> tuple[int, int, str] | None:
+    """Find the innermost [ or { still open at the start of `last_line` (0-based)."""
+    stack: list[tuple[int, int, str]] = []
+    for number, line in enumerate(text.split("\n")[: last_line + 1]):
+        quote = ""
+        for col, char in enumerate(line):
+            if quote:
+                if char == quote:
+                    quote = ""
+            elif char in "\"'" and (col == 0 or line[col - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (col == 0 or line[col - 1] == " "):
+                break
+            elif char in "[{":
+                stack.append((number + 1, col + 1, char))
+            elif char in "]}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> ContentError:
     """Turn a libyaml scanner or parser error into a plain-English ContentError."""
     problem = exc.problem or ""
@@ -411,6 +431,21 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> ContentErr
             "unknown escape after \\ in double quotes; write \\\\ for a backslash, "
             "or use single quotes"
         )
+    elif "flow node" in context and "node content" in problem:
+        opened = _open_bracket(text, mark.line if mark else 0)
+        if opened is not None:
+            mark = None
+            line, col, char = opened
+            closing = "]" if char == "[" else "}"
+            kind = "list" if char == "[" else "mapping"
+            return ContentError(
+                path,
+                line,
+                col,
+                f"the {kind} opened with {char} here is never closed; add the closing "
+                f"{closing} (or put the text in quotes if the {char} is part of it)",
+            )
+        message = "a value is missing here; write one, or remove the comma before it"
     elif "flow sequence" in context:
         mark = ctx
         message = (
