@@ -13,7 +13,11 @@ SAMPLE = Path(__file__).parents[2] / "examples" / "sample"
 
 
 def lesson_yaml(
-    lesson_id: str, *, order: int = 0, sections: tuple[str, ...] = ("a",), extra: str = ""
+    lesson_id: str,
+    *,
+    order: int = 0,
+    sections: tuple[str, ...] = ("a",),
+    extra: str = "",
 ) -> str:
     """Return a valid lesson file."""
     body = "".join(f"  - {{id: {s}, title: T, body: B}}\n" for s in sections)
@@ -249,7 +253,7 @@ def test_timeline_merges_lessons_in_date_order(chdir_tmp):
             ),
             "lessons/b.yaml": lesson_yaml(
                 "b",
-                extra='timeline:\n  - {date: 1922, event: R.}\n'
+                extra="timeline:\n  - {date: 1922, event: R.}\n"
                 '  - {date: "1922-04", event: Genoa.}\n',
             ),
         },

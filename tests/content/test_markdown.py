@@ -55,10 +55,11 @@ def test_tables_render():
 def test_inline_renders_only_inline_markup():
     html = render_inline("**b** *e* `c` [l](https://x.org)\n\n- not a list")
     assert html.startswith(
-        '<strong>b</strong> <em>e</em> <code>c</code> '
+        "<strong>b</strong> <em>e</em> <code>c</code> "
         '<a href="https://x.org" rel="noopener noreferrer">l</a>'
     )
-    assert "<ul>" not in html and "<p>" not in html
+    assert "<ul>" not in html
+    assert "<p>" not in html
 
 
 def test_empty_text_renders_empty():

@@ -44,7 +44,12 @@ def test_yaml_11_types_resolve_and_keep_the_source_text():
         "f": None,
     }
     assert isinstance(doc.data["b"], SurprisingInt)
-    assert doc.raw == {("a",): "no", ("b",): "1:30", ("c",): "1922-04-16", ("e",): "0777"}
+    assert doc.raw == {
+        ("a",): "no",
+        ("b",): "1:30",
+        ("c",): "1922-04-16",
+        ("e",): "0777",
+    }
 
 
 def test_impossible_date_stays_text():
@@ -93,7 +98,10 @@ def test_non_standard_tags_are_refused(text: str):
 
 
 def test_standard_tags_are_allowed():
-    assert load_text("a: !!str 12\nb: !!int '7'\n", "f.yaml").data == {"a": "12", "b": 7}
+    assert load_text("a: !!str 12\nb: !!int '7'\n", "f.yaml").data == {
+        "a": "12",
+        "b": 7,
+    }
 
 
 @pytest.mark.parametrize(
