@@ -1,1 +1,76 @@
 """Interwar Lessons: lesson units and scored quizzes written as YAML."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
+    from webapp import config, i18n, library, security
+    from webapp.extensions import babel, csrf, db
+
+    instance_path = _instance_path(test_config)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_object(config.DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("INTERWAR")
+    app.config.update(config.env_overrides())
+    if test_config is not None:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.instance_secret_key(instance_path)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    security.init_app(app)
+    library.init_app(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    if app.config["AUTO_MIGRATE"]:
+        from webapp.db import upgrade
+
+        upgrade(db.engine_for(app))
+    return app
+
+
+def _instance_path(test_config: Mapping[str, Any] | None) -> str:
+    configured = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "INTERWAR_INSTANCE_PATH"
+    )
+    path = Path(configured or "instance").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from webapp.views import errors, health, lessons, quizzes
+
+    for module in (errors, health, lessons, quizzes):
+        app.register_blueprint(module.bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_percent
+
+    from webapp import library, presenters, reading
+
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals.update(
+        link_terms=reading.link_terms,
+        event_iso=reading.event_iso,
+        event_date=reading.event_date,
+        inline=presenters.inline,
+        number_example=presenters.number_example,
+        points_text=presenters.points_text,
+        format_percent=format_percent,
+        content_error_count=lambda: len(library.get_catalog().errors),
+    )

@@ -1,0 +1,411 @@
+"""Attempts and responses: the only code that writes them.
+
+Every function that writes runs one transaction (`db.transaction()`), locks the
+attempt row first, and is safe to repeat: starting with the same idempotency key,
+saving the same answer or submitting twice leaves one attempt and one result.
+The stored plan (question order, presentations, seed) is the truth for grading.
+Views and the JSON API both call these functions; none of them reads the request.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from webapp import grading
+from webapp.content.domain import Question, Quiz, Score
+from webapp.content.question_types import REGISTRY, InputError
+from webapp.extensions import db
+from webapp.models import Attempt, Response, utcnow
+
+MAX_SEED = 2**52
+
+
+class AttemptError(Exception):
+    """An attempt operation that cannot be done; views map subclasses to 4xx."""
+
+
+class AttemptNotFound(AttemptError):
+    """No such attempt for this learner and quiz (another learner's looks the same)."""
+
+
+class QuestionNotInAttempt(AttemptError):
+    """The question is not part of this attempt."""
+
+
+class AttemptClosed(AttemptError):
+    """The attempt was submitted, or its time is up; `time_up` says which."""
+
+    def __init__(self, time_up: bool = False) -> None:
+        super().__init__("time is up" if time_up else "already submitted")
+        self.time_up = time_up
+
+
+class AttemptNotSubmitted(AttemptError):
+    """The operation needs a submitted attempt (e.g. retrying the wrong answers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What saving an answer did: the answer stored, and its score if graded now."""
+
+    question_id: str
+    answer: Any
+    score: Score | None
+    tries: int
+
+
+def plan_of(attempt: Attempt) -> grading.AttemptPlan:
+    """Rebuild the stored plan of an attempt."""
+    return grading.AttemptPlan(
+        seed=attempt.seed,
+        question_ids=tuple(attempt.question_ids),
+        presentations={k: dict(v) for k, v in attempt.presentations.items()},
+    )
+
+
+def question_of(quiz: Quiz, attempt: Attempt, question_id: str) -> Question:
+    """Return the quiz's question if it is part of the attempt."""
+    if question_id not in attempt.question_ids:
+        raise QuestionNotInAttempt(question_id)
+    q = quiz.question(question_id)
+    if q is None:  # the YAML lost this question after the attempt started
+        raise QuestionNotInAttempt(question_id)
+    return q
+
+
+def presentation_of(attempt: Attempt, question_id: str) -> Mapping[str, Sequence[int]]:
+    """Return the stored presentation of one question of the attempt."""
+    got = attempt.presentations.get(question_id) or {}
+    return got if isinstance(got, Mapping) else {}
+
+
+def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) -> bool:
+    """Return True when the attempt has a deadline and it passed (plus `grace` s)."""
+    if attempt.deadline is None:
+        return False
+    return (now or utcnow()) > attempt.deadline + timedelta(seconds=grace)
+
+
+# Reads -----------------------------------------------------------------------
+
+
+def get_attempt(
+    s: Session, learner_id: int | None, attempt_id: int, quiz_id: str
+) -> Attempt:
+    """Return the learner's attempt at this quiz, or raise AttemptNotFound."""
+    attempt = s.get(Attempt, attempt_id) if learner_id is not None else None
+    if (
+        attempt is None
+        or attempt.learner_id != learner_id
+        or attempt.quiz_id != quiz_id
+    ):
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
+def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
+    """Return the attempt's responses by question id."""
+    rows = s.scalars(select(Response).where(Response.attempt_id == attempt_id))
+    return {r.question_id: r for r in rows}
+
+
+def load_answer(q: Question, response: Response | None) -> Any | None:
+    """Return the stored answer as the type's canonical value, None if unusable."""
+    if response is None:
+        return None
+    try:
+        return REGISTRY[q.type].load_answer(q, response.answer)
+    except InputError:
+        return None  # the question changed since: the answer no longer fits
+
+
+def answers_of(
+    quiz: Quiz, attempt: Attempt, responses: Mapping[str, Response]
+) -> dict[str, Any]:
+    """Return the usable stored answers of the attempt, by question id."""
+    out: dict[str, Any] = {}
+    for qid in attempt.question_ids:
+        q = quiz.question(qid)
+        answer = load_answer(q, responses.get(qid)) if q is not None else None
+        if answer is not None:
+            out[qid] = answer
+    return out
+
+
+def best_attempts(s: Session, learner_id: int) -> dict[str, Attempt]:
+    """Return the learner's best submitted attempt per quiz id."""
+    best: dict[str, Attempt] = {}
+    rows = s.scalars(
+        select(Attempt)
+        .where(Attempt.learner_id == learner_id, Attempt.submitted_at.is_not(None))
+        .order_by(Attempt.id)
+    )
+    for a in rows:
+        cur = best.get(a.quiz_id)
+        if cur is None or _share(a) > _share(cur):
+            best[a.quiz_id] = a
+    return best
+
+
+def open_attempts(s: Session, learner_id: int) -> dict[str, Attempt]:
+    """Return the learner's latest unsubmitted attempt per quiz id."""
+    rows = s.scalars(
+        select(Attempt)
+        .where(Attempt.learner_id == learner_id, Attempt.submitted_at.is_(None))
+        .order_by(Attempt.id)
+    )
+    return {a.quiz_id: a for a in rows}
+
+
+def count_responses(s: Session, attempt_id: int) -> int:
+    """Return how many questions of the attempt have a stored answer."""
+    n = s.scalar(
+        select(func.count())
+        .select_from(Response)
+        .where(Response.attempt_id == attempt_id)
+    )
+    return int(n or 0)
+
+
+def _share(a: Attempt) -> float:
+    return (a.score or 0.0) / a.max_score if a.max_score else 0.0
+
+
+# Writes ----------------------------------------------------------------------
+
+
+def _locked(s: Session, learner_id: int, attempt_id: int, quiz_id: str) -> Attempt:
+    attempt = s.scalar(
+        select(Attempt).where(Attempt.id == attempt_id).with_for_update()
+    )
+    if (
+        attempt is None
+        or attempt.learner_id != learner_id
+        or attempt.quiz_id != quiz_id
+    ):
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
+def start_attempt(
+    learner_id: int,
+    quiz: Quiz,
+    *,
+    locale: str,
+    mode: str | None = None,
+    idempotency_key: str | None = None,
+    seed: int | None = None,
+    question_ids: Sequence[str] | None = None,
+    retry_of_id: int | None = None,
+    assignment_id: int | None = None,
+) -> Attempt:
+    """Create an attempt with its plan; the same idempotency key returns the same one.
+
+    `question_ids` restricts the attempt to those questions (retrying wrong ones);
+    otherwise the quiz's draw and shuffle decide.
+    """
+    if idempotency_key:
+        existing = _by_key(learner_id, idempotency_key)
+        if existing is not None:
+            return existing
+    seed = secrets.randbelow(MAX_SEED) if seed is None else seed
+    if question_ids is None:
+        plan = grading.build_attempt(quiz, seed)
+    else:
+        plan = _subset_plan(quiz, seed, question_ids)
+    mode = mode or quiz.mode
+    now = utcnow()
+    deadline = None
+    if mode == "test" and quiz.time_limit:
+        deadline = now + timedelta(minutes=quiz.time_limit)
+    attempt = Attempt(
+        learner_id=learner_id,
+        quiz_id=quiz.id,
+        quiz_version=quiz.version,
+        seed=plan.seed,
+        question_ids=list(plan.question_ids),
+        presentations={
+            k: {n: list(v) for n, v in p.items()} for k, p in plan.presentations.items()
+        },
+        mode=mode,
+        locale=locale,
+        started_at=now,
+        deadline=deadline,
+        idempotency_key=idempotency_key or None,
+        retry_of_id=retry_of_id,
+        assignment_id=assignment_id,
+    )
+    try:
+        with db.transaction() as s:
+            s.add(attempt)
+    except IntegrityError:
+        # The same key arrived twice at once (double click): the first one won.
+        existing = _by_key(learner_id, idempotency_key) if idempotency_key else None
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def _by_key(learner_id: int, key: str) -> Attempt | None:
+    with db.transaction() as s:
+        found = s.scalar(select(Attempt).where(Attempt.idempotency_key == key))
+    if found is not None and found.learner_id != learner_id:
+        raise AttemptNotFound(key)
+    return found
+
+
+def _subset_plan(
+    quiz: Quiz, seed: int, question_ids: Sequence[str]
+) -> grading.AttemptPlan:
+    import random
+
+    rng = random.Random(seed)
+    ids = [qid for qid in question_ids if quiz.question(qid) is not None]
+    if quiz.shuffle:
+        rng.shuffle(ids)
+    presentations: dict[str, dict[str, list[int]]] = {}
+    for qid in ids:
+        q = quiz.question(qid)
+        assert q is not None
+        presentations[qid] = REGISTRY[q.type].present(q, rng, quiz.shuffle)
+    return grading.AttemptPlan(
+        seed=seed, question_ids=tuple(ids), presentations=presentations
+    )
+
+
+def save_answer(
+    learner_id: int,
+    attempt_id: int,
+    quiz: Quiz,
+    question_id: str,
+    raw: Mapping[str, Sequence[str]],
+    locale: str,
+    *,
+    grace: int = 0,
+) -> Saved:
+    """Parse and store one answer; in practice mode grade it at once.
+
+    Raises InputError (nothing is written) when the input cannot be read,
+    AttemptClosed when submitted or out of time.
+    """
+    with db.transaction() as s:
+        attempt = _locked(s, learner_id, attempt_id, quiz.id)
+        if attempt.submitted:
+            raise AttemptClosed()
+        if is_time_up(attempt, grace=grace):
+            raise AttemptClosed(time_up=True)
+        q = question_of(quiz, attempt, question_id)
+        qtype = REGISTRY[q.type]
+        answer = grading.parse_answer(
+            q, raw, presentation_of(attempt, question_id), locale
+        )
+        score = grading.grade_answer(q, answer) if attempt.mode == "practice" else None
+        resp = s.scalar(
+            select(Response).where(
+                Response.attempt_id == attempt.id, Response.question_id == question_id
+            )
+        )
+        if resp is None:
+            resp = Response(attempt_id=attempt.id, question_id=question_id, tries=0)
+            s.add(resp)
+        resp.answer = qtype.dump_answer(answer)
+        resp.tries = (resp.tries or 0) + 1
+        resp.answered_at = utcnow()
+        resp.points = score.points if score else None
+        resp.max_points = score.max_points if score else None
+        resp.is_correct = score.correct if score else None
+        return Saved(question_id, answer, score, resp.tries)
+
+
+def clear_answer(
+    learner_id: int, attempt_id: int, quiz: Quiz, question_id: str
+) -> None:
+    """Remove the stored answer to one question (an emptied field in a test)."""
+    with db.transaction() as s:
+        attempt = _locked(s, learner_id, attempt_id, quiz.id)
+        if attempt.submitted:
+            raise AttemptClosed()
+        question_of(quiz, attempt, question_id)
+        resp = s.scalar(
+            select(Response).where(
+                Response.attempt_id == attempt.id, Response.question_id == question_id
+            )
+        )
+        if resp is not None:
+            s.delete(resp)
+
+
+def submit_attempt(learner_id: int, attempt_id: int, quiz: Quiz) -> Attempt:
+    """Grade every stored answer from the stored plan and close the attempt.
+
+    Submitting again returns the attempt as first graded.
+    """
+    with db.transaction() as s:
+        attempt = _locked(s, learner_id, attempt_id, quiz.id)
+        if attempt.submitted:
+            return attempt
+        responses = responses_of(s, attempt.id)
+        answers = answers_of(quiz, attempt, responses)
+        result = grading.grade_attempt(quiz, plan_of(attempt), answers)
+        for qid, score in result.scores.items():
+            resp = responses.get(qid)
+            if resp is not None:
+                resp.points = score.points
+                resp.max_points = score.max_points
+                resp.is_correct = score.correct
+        now = utcnow()
+        # Late by the network grace at most: record the deadline, as Moodle does.
+        attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+        attempt.score = result.points
+        attempt.max_score = result.max_points
+        attempt.passed = result.passed
+        return attempt
+
+
+def wrong_question_ids(
+    quiz: Quiz, attempt: Attempt, responses: Mapping[str, Response]
+) -> list[str]:
+    """Return the attempt's questions not answered fully right, in attempt order."""
+    out = []
+    for qid in attempt.question_ids:
+        resp = responses.get(qid)
+        if quiz.question(qid) is not None and not (resp and resp.is_correct):
+            out.append(qid)
+    return out
+
+
+def retry_wrong(
+    learner_id: int,
+    attempt_id: int,
+    quiz: Quiz,
+    *,
+    locale: str,
+    idempotency_key: str | None = None,
+) -> Attempt | None:
+    """Start a new attempt with the questions the learner got wrong (None if none)."""
+    s = db.session
+    attempt = get_attempt(s, learner_id, attempt_id, quiz.id)
+    if not attempt.submitted:
+        raise AttemptNotSubmitted(attempt_id)
+    wrong = wrong_question_ids(quiz, attempt, responses_of(s, attempt.id))
+    if not wrong:
+        return None
+    return start_attempt(
+        learner_id,
+        quiz,
+        locale=locale,
+        mode=attempt.mode,
+        idempotency_key=idempotency_key,
+        question_ids=wrong,
+        retry_of_id=attempt.id,
+        assignment_id=attempt.assignment_id,
+    )

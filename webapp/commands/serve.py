@@ -1,0 +1,118 @@
+"""`interwar serve` (waitress, or Flask's reloader with --dev) and `interwar db`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask
+
+
+def _app(content: str | None, instance: str | None, dev: bool = False) -> Flask:
+    """Build the app with migrations applied; options override the environment."""
+    from webapp import create_app
+
+    # Through the environment, so the reloader's child process gets them too.
+    if content:
+        os.environ["INTERWAR_CONTENT"] = str(Path(content).resolve())
+    if instance:
+        os.environ["INTERWAR_INSTANCE_PATH"] = str(Path(instance).resolve())
+    config: dict[str, Any] = {"AUTO_MIGRATE": True}
+    if dev:
+        config["DEV"] = True
+    return create_app(config)
+
+
+_content = click.option(
+    "--content",
+    type=click.Path(file_okay=False, exists=True),
+    help="Content root (holds lessons/ and quizzes/). Default: INTERWAR_CONTENT.",
+)
+_instance = click.option(
+    "--instance",
+    type=click.Path(file_okay=False),
+    help="Instance folder (database, secret key). Default: ./instance.",
+)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port.")
+@_content
+@_instance
+@click.option("--dev", is_flag=True, help="Reload on changes; show content errors.")
+@click.option(
+    "--threads", default=8, show_default=True, type=int, help="Waitress threads."
+)
+def serve(
+    host: str,
+    port: int,
+    content: str | None,
+    instance: str | None,
+    dev: bool,
+    threads: int,
+) -> None:
+    """Serve the app (waitress; with --dev, Flask's debug server and reloader)."""
+    app = _app(content, instance, dev)
+    catalog = app.extensions["interwar.catalog"]
+    click.echo(
+        f"Content: {app.config['CONTENT_ROOT']} "
+        f"({len(catalog.lessons)} lessons, {len(catalog.quizzes)} quizzes, "
+        f"{len(catalog.errors)} errors)"
+    )
+    click.echo(f"Instance: {app.instance_path}")
+    if dev:
+        for error in catalog.errors:
+            click.echo(f"  {error}", err=True)
+        root = Path(app.config["CONTENT_ROOT"])
+        watch = [str(p) for p in root.glob("*/*.yaml")]
+        # Editing a lesson restarts the server, so the page shows the new text.
+        app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=watch)
+        return
+    from waitress import serve as waitress_serve
+
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="interwar")
+
+
+@click.group()
+def db() -> None:
+    """Database migrations."""
+
+
+@db.command()
+@_instance
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+def upgrade(instance: str | None, revision: str) -> None:
+    """Apply the database migrations (the URL comes from INTERWAR_DATABASE_URL)."""
+    from webapp import create_app
+    from webapp.db import upgrade as do_upgrade
+
+    if instance:
+        os.environ["INTERWAR_INSTANCE_PATH"] = str(Path(instance).resolve())
+    app = create_app()
+    engine = app.extensions["interwar.engine"]
+    do_upgrade(engine, revision)
+    click.echo(f"Database at {revision}: {engine.url.render_as_string()}")
+
+
+@db.command()
+@click.option("-m", "--message", required=True, help="What the migration does.")
+def revision(message: str) -> None:
+    """Write a new migration from the difference between models and database."""
+    from alembic import command
+
+    from webapp import create_app
+    from webapp.db import alembic_config
+
+    app = create_app({"AUTO_MIGRATE": True})
+    cfg = alembic_config(app.config["DATABASE_URL"])
+    command.revision(cfg, message=message, autogenerate=True)
+
+
+def register(group: click.Group) -> None:
+    """Add `serve` and `db` to the interwar command group."""
+    group.add_command(serve)
+    group.add_command(db)

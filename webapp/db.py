@@ -1,0 +1,132 @@
+"""The database: an engine per app, a read session per request, short writes.
+
+Reads go through `db.session` (opened lazily, closed when the app context ends).
+Writes go through `with db.transaction() as s:`; on SQLite that transaction starts
+with BEGIN IMMEDIATE, because a deferred transaction that reads and then writes fails
+at once with "database is locked" when another writer committed in between, which a
+class submitting together would hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session
+
+_G_KEY = "_interwar_db_session"
+
+
+def default_url(instance_path: str | Path) -> str:
+    """Return the SQLite URL of the database file in the instance folder."""
+    return f"sqlite:///{Path(instance_path) / 'interwar.sqlite'}"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Create an engine; SQLite gets WAL, synchronous=FULL, busy_timeout, FKs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from pysqlite so BEGIN is ours (see below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # "Submitted" must survive a power cut, not only an app crash.
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=10000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """Holds the engine of the current app and hands out sessions."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine from DATABASE_URL and close sessions at teardown."""
+        url = app.config.get("DATABASE_URL") or default_url(app.instance_path)
+        app.config["DATABASE_URL"] = url
+        app.extensions["interwar.engine"] = make_engine(url)
+        app.teardown_appcontext(_close_session)
+
+    @staticmethod
+    def engine_for(app: Flask) -> Engine:
+        """Return the engine of `app`."""
+        engine: Engine = app.extensions["interwar.engine"]
+        return engine
+
+    @property
+    def engine(self) -> Engine:
+        """Return the current app's engine."""
+        return self.engine_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    @property
+    def session(self) -> Session:
+        """Return this app context's read session, opening it on first use."""
+        s: Session | None = g.get(_G_KEY)
+        if s is None:
+            s = Session(self.engine, expire_on_commit=False)
+            setattr(g, _G_KEY, s)
+        return s
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Run one write transaction: commit on success, roll back on error."""
+        bind = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        with Session(bind, expire_on_commit=False) as s, s.begin():
+            yield s
+        # Reads later in this request must see what was just written.
+        current: Session | None = g.get(_G_KEY)
+        if current is not None:
+            current.rollback()
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    s: Session | None = g.pop(_G_KEY, None)
+    if s is not None:
+        s.close()
+
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Any:
+    """Return an Alembic Config for the packaged migrations and this database URL."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    # Alembic's ini interpolation would read % in a password as a placeholder.
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to `revision`, one process at a time."""
+    from alembic import command
+    from sqlalchemy import text
+
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    # Several workers may start at once: SQLite's BEGIN IMMEDIATE and PostgreSQL's
+    # advisory lock let one migrate while the others wait and then find nothing to do.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(740519)"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)

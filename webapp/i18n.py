@@ -1,0 +1,66 @@
+"""Interface locale: `?lang=` kept in the session, else Accept-Language, else en."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, request, session, url_for
+from flask_babel import get_locale
+
+# Each language named in itself (UI.md §12).
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
+
+
+def languages() -> tuple[str, ...]:
+    """Return the configured interface languages."""
+    langs: tuple[str, ...] = tuple(current_app.config["LANGUAGES"])
+    return langs
+
+
+def select_locale() -> str:
+    """Pick the interface locale for this request."""
+    chosen = session.get("lang")
+    if isinstance(chosen, str) and chosen in languages():
+        return chosen
+    best = request.accept_languages.best_match(languages())
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """Return the locale of this request as a string such as "de"."""
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _remember_lang() -> None:
+    lang = request.args.get("lang")
+    if lang in languages():
+        session["lang"] = lang
+
+
+def _lang_links() -> list[dict[str, Any]]:
+    current = current_locale()
+    endpoint = request.endpoint
+    args = dict(request.view_args or {})
+    args.update({k: v for k, v in request.args.items() if k != "lang"})
+    links = []
+    for code in languages():
+        href = None
+        if code != current:
+            href = (
+                url_for(endpoint, **args, lang=code)
+                if endpoint and request.method == "GET"
+                else url_for("lessons.home", lang=code)
+            )
+        links.append(
+            {"code": code, "name": LANGUAGE_NAMES.get(code, code), "href": href}
+        )
+    return links
+
+
+def init_app(app: Flask) -> None:
+    """Remember ?lang= and give templates the language switcher's links."""
+    app.before_request(_remember_lang)
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"lang_links": _lang_links, "current_locale": current_locale}

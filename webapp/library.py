@@ -1,0 +1,66 @@
+"""The content catalog of the running app: loaded once at start, read by every view."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask, abort, current_app
+
+if TYPE_CHECKING:
+    from webapp.content.catalog import Catalog
+    from webapp.content.domain import Lesson, Quiz
+
+log = logging.getLogger(__name__)
+
+_KEY = "interwar.catalog"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# TODO(lead): copy lessons/, quizzes/ and content catalogs into webapp/bundled/ when
+# building the wheel, so `pip install .` outside a checkout has content.
+BUNDLED_CONTENT = PACKAGE_DIR / "bundled"
+
+
+def content_root(configured: str | Path | None) -> Path:
+    """Return the content root: configured, else the checkout, else the bundled copy."""
+    if configured:
+        return Path(configured).resolve()
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "lessons").is_dir():
+        return checkout
+    return BUNDLED_CONTENT
+
+
+def init_app(app: Flask) -> None:
+    """Load the catalog of the content root into app.extensions and log its errors."""
+    from webapp.content.catalog import load_catalog
+
+    root = content_root(app.config.get("CONTENT_ROOT"))
+    app.config["CONTENT_ROOT"] = str(root)
+    catalog = load_catalog(root)
+    for error in catalog.errors:
+        # Broken files are left out; the rest of the site keeps working.
+        log.warning("content error (file skipped): %s", error)
+    app.extensions[_KEY] = catalog
+
+
+def get_catalog() -> Catalog:
+    """Return the catalog of the current app."""
+    catalog: Catalog = current_app.extensions[_KEY]
+    return catalog
+
+
+def lesson_or_404(lesson_id: str) -> Lesson:
+    """Return the lesson with this id or abort with 404."""
+    lesson = get_catalog().lesson(lesson_id)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+def quiz_or_404(quiz_id: str) -> Quiz:
+    """Return the quiz with this id or abort with 404."""
+    quiz = get_catalog().quiz(quiz_id)
+    if quiz is None:
+        abort(404)
+    return quiz

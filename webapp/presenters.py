@@ -1,0 +1,248 @@
+"""What quiz templates show: form fields, translated input errors, feedback panels.
+
+The question form is built only from the type's `public()` view; the key, the
+explanation and the feedback texts enter a page only through `feedback()`, which
+views call once the question is answered (practice) or the attempt is submitted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from flask_babel import format_decimal, gettext, ngettext
+from markupsafe import Markup
+
+from webapp.content.domain import Question, Score
+from webapp.content.markdown import render_inline
+from webapp.content.question_types import REGISTRY, InputError
+
+ANSWER = "answer"  # form name of a single-value answer; rows and gaps: answer-<key>
+
+
+def form_name(key: str) -> str:
+    """Return the form field name of a raw answer key ("value", "0", "1", ...)."""
+    return ANSWER if key == "value" else f"{ANSWER}-{key}"
+
+
+def field_id(n: int, key: str) -> str:
+    """Return the HTML id of an answer field of question n."""
+    return f"q{n}" if key == "value" else f"q{n}-{key}"
+
+
+def raw_answer(form: Mapping[str, Any], max_chars: int) -> dict[str, list[str]]:
+    """Collect the answer fields of a posted form as the types' raw input.
+
+    Raises InputError("too_long") for any value over `max_chars`; other fields
+    (csrf_token, action, anything added by hand) are ignored.
+    """
+    raw: dict[str, list[str]] = {}
+    getlist = form.getlist  # type: ignore[attr-defined]
+    for name in form:
+        if name == ANSWER:
+            key = "value"
+        elif name.startswith(ANSWER + "-") and len(name) <= len(ANSWER) + 5:
+            key = name[len(ANSWER) + 1 :]
+        else:
+            continue
+        values = [str(v) for v in getlist(name)]
+        if any(len(v) > max_chars for v in values):
+            raise InputError(
+                "too_long",
+                f"Answers are at most {max_chars} characters.",
+                limit=max_chars,
+            )
+        raw[key] = values
+    return raw
+
+
+def is_blank(raw: Mapping[str, Sequence[str]]) -> bool:
+    """Return True when no answer field holds anything but spaces."""
+    return not any(v.strip() for values in raw.values() for v in values)
+
+
+def inline(text: str | None) -> Markup:
+    """Render a teacher's inline Markdown (prompt, choice, feedback) as safe HTML."""
+    return Markup(render_inline(text or ""))
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One input error: the message and the id of the field it links to."""
+
+    message: str
+    anchor: str
+
+
+def number_example(integer: bool) -> str:
+    """Return an example number in the interface locale, far from any likely key."""
+    return str(format_decimal(12 if integer else 2.5))
+
+
+def input_error(
+    err: InputError, q: Question, pub: Mapping[str, Any], n: int
+) -> FieldError:
+    """Translate a type's InputError into the page's message and field anchor."""
+    code, p = err.code, err.params
+    first = _first_field(pub, n)
+    msg: str
+    anchor = first
+    if code == "too_long":
+        msg = gettext(
+            "Your answer must be %(limit)s characters or fewer",
+            limit=p.get("limit", 100),
+        )
+    elif code == "stale":
+        msg = gettext("This question changed after you started – answer it again")
+    elif q.type == "single_choice":
+        msg = (
+            gettext("Select an answer to question %(n)s", n=n)
+            if code == "empty"
+            else gettext("Select one of the answers shown for question %(n)s", n=n)
+        )
+    elif q.type == "multiple_choice":
+        msg = (
+            gettext("Select at least one answer to question %(n)s", n=n)
+            if code == "empty"
+            else gettext("Select answers from the ones shown for question %(n)s", n=n)
+        )
+    elif q.type == "true_false":
+        msg = gettext("Select true or false")
+    elif q.type == "short_answer":
+        msg = gettext("Enter your answer to question %(n)s", n=n)
+    elif q.type == "numeric":
+        example = number_example(bool(pub.get("integer")))
+        msg = (
+            gettext("Enter a number, like %(example)s", example=example)
+            if code == "empty"
+            else gettext(
+                "Your answer must be a number, like %(example)s", example=example
+            )
+        )
+    elif q.type == "ordering":
+        msg, anchor = _ordering_error(code, p, pub, n)
+    elif q.type == "matching":
+        msg, anchor = _matching_error(code, p, pub, n)
+    elif q.type == "cloze":
+        msg = gettext("Enter a word for gap %(gap)s", gap=1)
+    else:
+        msg = gettext("Your answer to question %(n)s could not be read", n=n)
+    return FieldError(msg, anchor)
+
+
+def _first_field(pub: Mapping[str, Any], n: int) -> str:
+    if pub.get("choices"):
+        return f"q{n}-c0"
+    for key in ("items", "rows", "gaps"):
+        if pub.get(key):
+            return field_id(n, pub[key][0]["name"])
+    return field_id(n, "value")
+
+
+def _row(rows: Sequence[Mapping[str, Any]], p: Mapping[str, Any]) -> int:
+    missing = p.get("rows") or [1]
+    try:
+        return max(0, min(len(rows) - 1, int(missing[0]) - 1))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _ordering_error(
+    code: str, p: Mapping[str, Any], pub: Mapping[str, Any], n: int
+) -> tuple[str, str]:
+    items = pub.get("items") or [{"name": "0", "text": ""}]
+    if code == "duplicate_position":
+        msg = gettext(
+            "Give each event a different position – %(position)s is used twice",
+            position=p.get("position", ""),
+        )
+        return msg, field_id(n, items[0]["name"])
+    if code == "invalid_position":
+        msg = gettext("Choose a position from 1 to %(count)s", count=len(items))
+        return msg, field_id(n, items[0]["name"])
+    row = items[_row(items, p)]
+    return gettext("Choose a position for ‘%(item)s’", item=row["text"]), field_id(
+        n, row["name"]
+    )
+
+
+def _matching_error(
+    code: str, p: Mapping[str, Any], pub: Mapping[str, Any], n: int
+) -> tuple[str, str]:
+    rows = pub.get("rows") or [{"name": "0", "text": ""}]
+    if code in ("missing_match", "empty"):
+        row = rows[_row(rows, p)]
+        return gettext("Choose a match for %(item)s", item=row["text"]), field_id(
+            n, row["name"]
+        )
+    return (
+        gettext("Choose a match from the list for question %(n)s", n=n),
+        field_id(n, rows[0]["name"]),
+    )
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The result panel of one answered question: words first, never colour alone."""
+
+    heading: str
+    state: str  # correct | partial | incorrect | unanswered (a CSS modifier)
+    your_answer: str | None
+    right_answer: str
+    messages: tuple[Markup, ...]
+    explanation: Markup
+    see_url: str | None
+    see_title: str | None
+    points: float
+    max_points: float
+    rows: tuple[str, ...] = field(default=())
+
+
+def feedback(
+    q: Question, answer: Any | None, score: Score, see_title: str | None = None
+) -> Feedback:
+    """Build the result panel of a question once it is answered or submitted."""
+    qtype = REGISTRY[q.type]
+    if answer is None:
+        heading, state = gettext("Not answered"), "unanswered"
+    elif score.correct:
+        heading, state = gettext("Correct"), "correct"
+    elif score.points > 0:
+        heading = gettext(
+            "Partly correct: %(points)s of %(max)s points",
+            points=format_decimal(round(score.points, 2)),
+            max=format_decimal(score.max_points),
+        )
+        state = "partial"
+    else:
+        heading, state = gettext("Incorrect"), "incorrect"
+    see_url = None
+    if q.see and q.see_lesson:
+        see_url = url_for("lessons.lesson", lesson_id=q.see_lesson, _anchor=q.see)
+    return Feedback(
+        heading=heading,
+        state=state,
+        your_answer=qtype.answer_text(q, answer) if answer is not None else None,
+        right_answer=qtype.key_text(q),
+        messages=tuple(inline(m) for m in score.feedback),
+        explanation=inline(q.explanation),
+        see_url=see_url,
+        see_title=see_title,
+        points=score.points,
+        max_points=score.max_points,
+    )
+
+
+def points_text(points: float, max_points: float) -> str:
+    """Return "3 of 4 points" in the interface locale."""
+    return str(
+        ngettext(
+            "%(points)s of %(total)s point",
+            "%(points)s of %(total)s points",
+            int(max_points) if float(max_points).is_integer() else 2,
+            points=format_decimal(round(points, 2)),
+            total=format_decimal(max_points),
+        )
+    )

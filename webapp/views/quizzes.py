@@ -1,0 +1,375 @@
+"""Quiz pages: start, one question per page, check answers, submit, results, retry."""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from webapp import attempts, grading, library, presenters, security
+from webapp.content.domain import Question, Quiz
+from webapp.content.question_types import REGISTRY, InputError
+from webapp.extensions import db
+from webapp.i18n import current_locale
+from webapp.learners import current_learner, ensure_learner
+from webapp.models import Attempt, utcnow
+
+bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{16,64}")
+Page = str | tuple[str, int] | WerkzeugResponse
+
+
+def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
+    learner = current_learner()
+    try:
+        return attempts.get_attempt(
+            db.session, learner.id if learner else None, attempt_id, quiz.id
+        )
+    except attempts.AttemptNotFound:
+        abort(404)
+
+
+def _question_at(quiz: Quiz, attempt: Attempt, n: int) -> Question:
+    if not 1 <= n <= len(attempt.question_ids):
+        abort(404)
+    q = quiz.question(attempt.question_ids[n - 1])
+    if q is None:  # removed from the YAML since the attempt started
+        abort(404)
+    return q
+
+
+def _see_title(q: Question) -> str | None:
+    if not (q.see and q.see_lesson):
+        return None
+    lesson = library.get_catalog().lesson(q.see_lesson)
+    section = lesson.section(q.see) if lesson else None
+    return section.title if section else None
+
+
+def _grace() -> int:
+    return int(current_app.config["DEADLINE_GRACE_SECONDS"])
+
+
+def _time_up(quiz: Quiz, attempt: Attempt) -> WerkzeugResponse | None:
+    """Close an attempt whose time ran out and send the learner to the result."""
+    if attempt.submitted or not attempts.is_time_up(attempt, grace=_grace()):
+        return None
+    attempts.submit_attempt(attempt.learner_id, attempt.id, quiz)
+    return redirect(
+        url_for(".results", quiz_id=quiz.id, attempt_id=attempt.id, timeup=1)
+    )
+
+
+def _minutes_left(attempt: Attempt) -> int | None:
+    if attempt.deadline is None:
+        return None
+    seconds = (attempt.deadline - utcnow()).total_seconds()
+    return max(0, int(seconds // 60) + (1 if seconds % 60 else 0))
+
+
+def _new_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _posted_key() -> str | None:
+    key = request.form.get("key", "")
+    return key if _KEY.fullmatch(key) else None
+
+
+@bp.get("/<quiz_id>")
+def start(quiz_id: str) -> Page:
+    """Show what the quiz is and a Start button that creates the attempt."""
+    quiz = library.quiz_or_404(quiz_id)
+    learner = current_learner()
+    best = attempts.best_attempts(db.session, learner.id) if learner else {}
+    opened = attempts.open_attempts(db.session, learner.id) if learner else {}
+    lesson = library.get_catalog().lesson(quiz.lesson) if quiz.lesson else None
+    return render_template(
+        "quizzes/start.html",
+        quiz=quiz,
+        lesson=lesson,
+        best=best.get(quiz.id),
+        unfinished=opened.get(quiz.id),
+        key=_new_key(),
+    )
+
+
+@bp.post("/<quiz_id>/attempts")
+def start_post(quiz_id: str) -> Page:
+    """Create the attempt (the same form key twice gives the same attempt)."""
+    quiz = library.quiz_or_404(quiz_id)
+    learner = ensure_learner()
+    try:
+        attempt = attempts.start_attempt(
+            learner.id, quiz, locale=current_locale(), idempotency_key=_posted_key()
+        )
+    except attempts.AttemptNotFound:
+        abort(400)
+    return redirect(url_for(".question", quiz_id=quiz.id, attempt_id=attempt.id, n=1))
+
+
+def _next_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
+    if request.args.get("return") == "review" or n >= len(attempt.question_ids):
+        if attempt.mode == "test":
+            return url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id)
+        if n >= len(attempt.question_ids):
+            return url_for(".results", quiz_id=quiz.id, attempt_id=attempt.id)
+    return url_for(".question", quiz_id=quiz.id, attempt_id=attempt.id, n=n + 1)
+
+
+def _back_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
+    if request.args.get("return") == "review":
+        return url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id)
+    if n > 1:
+        return url_for(".question", quiz_id=quiz.id, attempt_id=attempt.id, n=n - 1)
+    return url_for(".start", quiz_id=quiz.id)
+
+
+def _render_question(
+    quiz: Quiz,
+    attempt: Attempt,
+    n: int,
+    *,
+    values: dict[str, list[str]] | None = None,
+    error: presenters.FieldError | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
+    q = _question_at(quiz, attempt, n)
+    qtype = REGISTRY[q.type]
+    presentation = attempts.presentation_of(attempt, q.id)
+    try:
+        pub = qtype.public(q, presentation)
+    except InputError:
+        abort(409)  # the stored presentation no longer fits the changed question
+    resp = attempts.responses_of(db.session, attempt.id).get(q.id)
+    answer = attempts.load_answer(q, resp)
+    fb = None
+    retry = request.args.get("retry") == "1"
+    if (
+        attempt.mode == "practice"
+        and answer is not None
+        and not retry
+        and error is None
+    ):
+        fb = presenters.feedback(
+            q, answer, grading.grade_answer(q, answer), see_title=_see_title(q)
+        )
+    elif values is None and answer is not None and not retry:
+        values = qtype.form_values(q, answer, presentation, current_locale())
+    html = render_template(
+        "quizzes/question.html",
+        quiz=quiz,
+        attempt=attempt,
+        n=n,
+        total=len(attempt.question_ids),
+        pub=pub,
+        values=values or {},
+        error=error,
+        fb=fb,
+        last=n >= len(attempt.question_ids),
+        back_url=_back_url(quiz, attempt, n),
+        next_url=_next_url(quiz, attempt, n),
+        minutes_left=_minutes_left(attempt),
+        return_to=request.args.get("return"),
+    )
+    return html, status
+
+
+@bp.route("/<quiz_id>/attempts/<int:attempt_id>/q/<int:n>", methods=["GET", "POST"])
+def question(quiz_id: str, attempt_id: int, n: int) -> Page:
+    """Show question n of the attempt; on POST check (practice) or save (test) it."""
+    quiz = library.quiz_or_404(quiz_id)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    if attempt.submitted:
+        return render_template("quizzes/closed.html", quiz=quiz, attempt=attempt), (
+            409 if request.method == "POST" else 200
+        )
+    timed_out = _time_up(quiz, attempt)
+    if timed_out is not None:
+        return timed_out
+    q = _question_at(quiz, attempt, n)
+    if request.method == "GET":
+        return _render_question(quiz, attempt, n)
+
+    next_url = _next_url(quiz, attempt, n)
+    if request.form.get("action") == "skip":
+        return redirect(next_url)
+    max_chars = int(current_app.config["MAX_ANSWER_CHARS"])
+    raw: dict[str, list[str]] = {}
+    try:
+        raw = presenters.raw_answer(request.form, max_chars)
+        if attempt.mode == "test" and presenters.is_blank(raw):
+            attempts.clear_answer(attempt.learner_id, attempt.id, quiz, q.id)
+            return redirect(next_url)
+        attempts.save_answer(
+            attempt.learner_id,
+            attempt.id,
+            quiz,
+            q.id,
+            raw,
+            current_locale(),
+            grace=_grace(),
+        )
+    except InputError as err:
+        pub = REGISTRY[q.type].public(q, attempts.presentation_of(attempt, q.id))
+        shown = {k: v[:1] if len(v) > 1 else v for k, v in raw.items()}
+        if err.code == "too_long":
+            shown = {}
+        return _render_question(
+            quiz,
+            attempt,
+            n,
+            values=shown,
+            error=presenters.input_error(err, q, pub, n),
+            status=422,
+        )
+    except attempts.AttemptClosed as closed:
+        if closed.time_up:
+            timed = _time_up(quiz, attempt)
+            if timed is not None:
+                return timed
+        return render_template("quizzes/closed.html", quiz=quiz, attempt=attempt), 409
+    if attempt.mode == "practice":
+        return redirect(request.full_path if request.query_string else request.path)
+    return redirect(next_url)
+
+
+def _csrf_rerender() -> tuple[str, int]:
+    """Show the question again with the learner's input after a CSRF failure."""
+    args = request.view_args or {}
+    quiz = library.quiz_or_404(str(args.get("quiz_id")))
+    attempt = _attempt_or_404(quiz, int(args.get("attempt_id", 0)))
+    n = int(args.get("n", 0))
+    q = _question_at(quiz, attempt, n)
+    try:
+        values = presenters.raw_answer(
+            request.form, int(current_app.config["MAX_ANSWER_CHARS"])
+        )
+    except InputError:
+        values = {}
+    error = presenters.FieldError(
+        gettext("Your answer has not been saved yet – select the button again"),
+        presenters._first_field(
+            REGISTRY[q.type].public(q, attempts.presentation_of(attempt, q.id)), n
+        ),
+    )
+    return _render_question(quiz, attempt, n, values=values, error=error, status=400)
+
+
+security.CSRF_RERENDER["quizzes.question"] = _csrf_rerender
+
+
+@bp.get("/<quiz_id>/attempts/<int:attempt_id>/review")
+def review(quiz_id: str, attempt_id: int) -> Page:
+    """Check your answers before you submit (test mode)."""
+    quiz = library.quiz_or_404(quiz_id)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    if attempt.submitted:
+        return redirect(url_for(".results", quiz_id=quiz.id, attempt_id=attempt.id))
+    timed_out = _time_up(quiz, attempt)
+    if timed_out is not None:
+        return timed_out
+    responses = attempts.responses_of(db.session, attempt.id)
+    rows = []
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = quiz.question(qid)
+        if q is None:
+            continue
+        answer = attempts.load_answer(q, responses.get(qid))
+        rows.append(
+            {
+                "n": n,
+                "prompt": q.prompt,
+                "answer": None
+                if answer is None
+                else REGISTRY[q.type].answer_text(q, answer),
+            }
+        )
+    return render_template(
+        "quizzes/review.html",
+        quiz=quiz,
+        attempt=attempt,
+        rows=rows,
+        minutes_left=_minutes_left(attempt),
+    )
+
+
+@bp.post("/<quiz_id>/attempts/<int:attempt_id>/submit")
+def submit(quiz_id: str, attempt_id: int) -> Page:
+    """Grade and close the attempt; a second submit shows the same result."""
+    quiz = library.quiz_or_404(quiz_id)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    attempts.submit_attempt(attempt.learner_id, attempt.id, quiz)
+    return redirect(url_for(".results", quiz_id=quiz.id, attempt_id=attempt.id))
+
+
+@bp.get("/<quiz_id>/attempts/<int:attempt_id>/results")
+def results(quiz_id: str, attempt_id: int) -> Page:
+    """Show the score, pass or fail, and every question with its feedback."""
+    quiz = library.quiz_or_404(quiz_id)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    if not attempt.submitted:
+        if attempt.mode == "test":
+            return redirect(url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id))
+        return render_template("quizzes/finish.html", quiz=quiz, attempt=attempt)
+    responses = attempts.responses_of(db.session, attempt.id)
+    items = []
+    wrong = 0
+    for n, qid in enumerate(attempt.question_ids, 1):
+        q = quiz.question(qid)
+        if q is None:
+            continue
+        resp = responses.get(qid)
+        answer = attempts.load_answer(q, resp)
+        score = grading.grade_answer(q, answer)
+        wrong += 0 if score.correct else 1
+        items.append(
+            {
+                "n": n,
+                "prompt": q.prompt,
+                "fb": presenters.feedback(q, answer, score, see_title=_see_title(q)),
+            }
+        )
+    lesson = library.get_catalog().lesson(quiz.lesson) if quiz.lesson else None
+    return render_template(
+        "quizzes/results.html",
+        quiz=quiz,
+        attempt=attempt,
+        items=items,
+        wrong=wrong,
+        lesson=lesson,
+        key=_new_key(),
+        time_up=request.args.get("timeup") == "1",
+    )
+
+
+@bp.post("/<quiz_id>/attempts/<int:attempt_id>/retry")
+def retry(quiz_id: str, attempt_id: int) -> Page:
+    """Start a new attempt with only the questions this one got wrong."""
+    quiz = library.quiz_or_404(quiz_id)
+    attempt = _attempt_or_404(quiz, attempt_id)
+    try:
+        new = attempts.retry_wrong(
+            attempt.learner_id,
+            attempt.id,
+            quiz,
+            locale=current_locale(),
+            idempotency_key=_posted_key(),
+        )
+    except (attempts.AttemptNotSubmitted, attempts.AttemptNotFound):
+        abort(409)
+    if new is None:
+        return redirect(url_for(".results", quiz_id=quiz.id, attempt_id=attempt.id))
+    return redirect(url_for(".question", quiz_id=quiz.id, attempt_id=new.id, n=1))
