@@ -202,11 +202,20 @@ def _build(loader: Any, doc: Document, errors: list[ContentError]) -> None:
     documents = 0
     get_event = loader.get_event
     scalar_cls = ev.ScalarEvent
+    implicit_get = _IMPLICIT.get
     while True:
         event = get_event()
         cls = event.__class__
         if cls is scalar_cls:
-            value = _scalar(event, path, errors)
+            if event.tag is None and event.anchor is None:
+                # The common case, inlined: an untagged plain or quoted scalar.
+                value = event.value
+                if event.implicit[0]:
+                    resolvers = implicit_get(value[:1])
+                    if resolvers is not None:
+                        value = _resolve_plain(value, resolvers)
+            else:
+                value = _scalar(event, path, errors)
         elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
             is_map = cls is ev.MappingStartEvent
             if event.anchor is not None:
@@ -311,16 +320,7 @@ def _scalar(event: Any, path: str, errors: list[ContentError]) -> Any:
         if not event.implicit[0]:
             return value
         resolvers = _IMPLICIT.get(value[:1])
-        if resolvers is None:
-            return value
-        for resolved, regexp in resolvers:
-            if regexp.match(value):
-                try:
-                    return _construct(resolved, value)
-                except (yaml.YAMLError, ValueError, KeyError, OverflowError):
-                    # e.g. 1922-02-30 looks like a date but is none: keep the text
-                    return value
-        return value
+        return value if resolvers is None else _resolve_plain(value, resolvers)
     if tag in _TEXT_TAGS:
         return value
     if tag in _SCALAR_TAGS:
@@ -331,6 +331,18 @@ def _scalar(event: Any, path: str, errors: list[ContentError]) -> Any:
             return None
     errors.append(_at(path, event, _tag_message(tag)))
     return None
+
+
+def _resolve_plain(value: str, resolvers: list[tuple[str, re.Pattern[str]]]) -> Any:
+    """Give a plain scalar its YAML 1.1 type (bool, int, float, null, date)."""
+    for resolved, regexp in resolvers:
+        if regexp.match(value):
+            try:
+                return _construct(resolved, value)
+            except (yaml.YAMLError, ValueError, KeyError, OverflowError):
+                # e.g. 1922-02-30 looks like a date but is none: keep the text
+                return value
+    return value
 
 
 def _alias_error(path: str, event: Any, errors: list[ContentError]) -> None:
