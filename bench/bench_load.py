@@ -123,6 +123,16 @@ def timed(fn: object, runs: int) -> list[float]:
     return times
 
 
+def _runs(times: list[float]) -> str:
+    """Format the individual runs."""
+    return " ".join(f"{t:.3f}" for t in times)
+
+
+def _runs(times: list[float]) -> str:
+    """Format the individual runs."""
+    return " ".join(f"{t:.3f}" for t in times)
+
+
 def main() -> None:
     """Generate, time and report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -136,19 +146,14 @@ def main() -> None:
         assert not catalog.errors, catalog.errors[:5]
         assert catalog.stats.questions == args.quizzes * 20
         size = sum(p.stat().st_size for p in files)
-        print(
-            f"{len(files)} files, {size / 1e6:.1f} MB, {catalog.stats.questions} questions"
-        )
+        questions = catalog.stats.questions
+        print(f"{len(files)} files, {size / 1e6:.1f} MB, {questions} questions")
         bare = timed(lambda: bare_parse(files), args.runs)
         ours = timed(lambda: load_catalog(root), args.runs)
     bare_median = statistics.median(bare)
     ours_median = statistics.median(ours)
-    print(
-        f"bare CSafeLoader parse: median {bare_median:.3f} s  {[round(t, 3) for t in bare]}"
-    )
-    print(
-        f"load_catalog:          median {ours_median:.3f} s  {[round(t, 3) for t in ours]}"
-    )
+    print(f"bare CSafeLoader parse: median {bare_median:.3f} s  {_runs(bare)}")
+    print(f"load_catalog:          median {ours_median:.3f} s  {_runs(ours)}")
     print(f"ratio: {ours_median / bare_median:.2f}x (goal <= 2x)")
 
 
