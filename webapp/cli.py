@@ -11,6 +11,7 @@ import click
 COMMAND_MODULES = (
     "webapp.commands.content",
     "webapp.commands.serve",
+    "webapp.commands.authoring",
 )
 
 

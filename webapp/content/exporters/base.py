@@ -110,10 +110,10 @@ def quiz_warnings(quiz: Quiz, target: str, settings: bool = False) -> list[str]:
 def ordering_note(q: OrderingQuestion, target: str) -> str:
     """Say how an ordering question changes when it becomes a matching question."""
     return (
-        f'question "{q.id}" (ordering): {target} has no ordering type in every '
-        f"Moodle version, so it is exported as matching: each item is matched to "
-        f"its position 1 to {len(q.items)}; each right position earns its share, "
-        "not the longest run in the right order"
+        f'question "{q.id}" (ordering): Moodle has an ordering type only from '
+        f"version 4.4, so the {target} file has it as matching: each item is "
+        f"matched to its position 1 to {len(q.items)}, and each right position "
+        "earns its share instead of the longest run in the right order"
     )
 
 

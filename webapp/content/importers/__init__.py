@@ -1,0 +1,1 @@
+"""Importers: other question formats to our YAML. Pure: text in, YAML text out."""

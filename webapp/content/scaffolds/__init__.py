@@ -1,0 +1,1 @@
+"""Commented templates that `interwar new` fills in (package data)."""
