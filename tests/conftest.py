@@ -94,15 +94,33 @@ def app_config(database_url: str, content_root: Path, tmp_path: Path) -> dict[st
 
 
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
-    """Yield an app on the session database, emptied after the test."""
-    app = create_app(app_config)
-    yield app
-    engine = app.extensions["interwar.engine"]
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    engine.dispose()
+def make_app(app_config: dict[str, Any]) -> Iterator[Any]:
+    """Yield a factory of apps on the session database (overrides update the config).
+
+    Tables are emptied and engines closed after the test.
+    """
+    made: list[Flask] = []
+
+    def make(**overrides: Any) -> Flask:
+        app = create_app({**app_config, **overrides})
+        made.append(app)
+        return app
+
+    yield make
+    for i, app in enumerate(made):
+        engine = app.extensions["interwar.engine"]
+        if i == 0:
+            with engine.begin() as conn:
+                for table in reversed(Base.metadata.sorted_tables):
+                    conn.execute(table.delete())
+        engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    """Return an app on the session database, emptied after the test."""
+    app: Flask = make_app()
+    return app
 
 
 @pytest.fixture

@@ -32,21 +32,40 @@ def field_id(n: int, key: str) -> str:
     return f"q{n}" if key == "value" else f"q{n}-{key}"
 
 
-def raw_answer(form: Mapping[str, Any], max_chars: int) -> dict[str, list[str]]:
+# Fields a question form may send besides its answer fields.
+FORM_FIELDS = frozenset({"csrf_token", "action"})
+
+
+def answer_keys(pub: Mapping[str, Any]) -> frozenset[str]:
+    """Return the raw answer keys a question's form has (from its public view)."""
+    for list_key in ("items", "rows", "gaps"):
+        if pub.get(list_key):
+            return frozenset(str(entry["name"]) for entry in pub[list_key])
+    return frozenset({"value"})
+
+
+def raw_answer(
+    form: Mapping[str, Any], max_chars: int, keys: frozenset[str] | None = None
+) -> dict[str, list[str]]:
     """Collect the answer fields of a posted form as the types' raw input.
 
-    Raises InputError("too_long") for any value over `max_chars`; other fields
-    (csrf_token, action, anything added by hand) are ignored.
+    With `keys`, a field that the question's form does not have is an
+    InputError("unexpected_field"): a hand-made form is refused, not half-read.
+    Raises InputError("too_long") for any value over `max_chars`.
     """
     raw: dict[str, list[str]] = {}
     getlist = form.getlist  # type: ignore[attr-defined]
     for name in form:
         if name == ANSWER:
             key = "value"
-        elif name.startswith(ANSWER + "-") and len(name) <= len(ANSWER) + 5:
+        elif name.startswith(ANSWER + "-"):
             key = name[len(ANSWER) + 1 :]
-        else:
+        elif keys is None or name in FORM_FIELDS:
             continue
+        else:
+            raise InputError("unexpected_field", f"Unexpected field {name!r}.")
+        if keys is not None and key not in keys:
+            raise InputError("unexpected_field", f"Unexpected field {name!r}.")
         values = [str(v) for v in getlist(name)]
         if any(len(v) > max_chars for v in values):
             raise InputError(
@@ -86,10 +105,12 @@ def input_error(
 ) -> FieldError:
     """Translate a type's InputError into the page's message and field anchor."""
     code, p = err.code, err.params
-    first = _first_field(pub, n)
+    first = first_field(pub, n)
     msg: str
     anchor = first
-    if code == "too_long":
+    if code == "unexpected_field":
+        msg = gettext("Your answer to question %(n)s could not be read", n=n)
+    elif code == "too_long":
         msg = gettext(
             "Your answer must be %(limit)s characters or fewer",
             limit=p.get("limit", 100),
@@ -132,7 +153,8 @@ def input_error(
     return FieldError(msg, anchor)
 
 
-def _first_field(pub: Mapping[str, Any], n: int) -> str:
+def first_field(pub: Mapping[str, Any], n: int) -> str:
+    """Return the id of the first answer field of question n (for error links)."""
     if pub.get("choices"):
         return f"q{n}-c0"
     for key in ("items", "rows", "gaps"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -137,6 +138,14 @@ def _back_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
     return url_for(".start", quiz_id=quiz.id)
 
 
+def _public(q: Question, attempt: Attempt) -> dict[str, Any]:
+    """Return the learner's view of q in this attempt (409 if it no longer fits)."""
+    try:
+        return REGISTRY[q.type].public(q, attempts.presentation_of(attempt, q.id))
+    except InputError:
+        abort(409)  # the stored presentation no longer fits the changed question
+
+
 def _render_question(
     quiz: Quiz,
     attempt: Attempt,
@@ -149,10 +158,7 @@ def _render_question(
     q = _question_at(quiz, attempt, n)
     qtype = REGISTRY[q.type]
     presentation = attempts.presentation_of(attempt, q.id)
-    try:
-        pub = qtype.public(q, presentation)
-    except InputError:
-        abort(409)  # the stored presentation no longer fits the changed question
+    pub = _public(q, attempt)
     resp = attempts.responses_of(db.session, attempt.id).get(q.id)
     answer = attempts.load_answer(q, resp)
     fb = None
@@ -207,9 +213,12 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
     if request.form.get("action") == "skip":
         return redirect(next_url)
     max_chars = int(current_app.config["MAX_ANSWER_CHARS"])
+    pub = _public(q, attempt)
     raw: dict[str, list[str]] = {}
     try:
-        raw = presenters.raw_answer(request.form, max_chars)
+        raw = presenters.raw_answer(
+            request.form, max_chars, presenters.answer_keys(pub)
+        )
         if attempt.mode == "test" and presenters.is_blank(raw):
             attempts.clear_answer(attempt.learner_id, attempt.id, quiz, q.id)
             return redirect(next_url)
@@ -223,10 +232,8 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
             grace=_grace(),
         )
     except InputError as err:
-        pub = REGISTRY[q.type].public(q, attempts.presentation_of(attempt, q.id))
-        shown = {k: v[:1] if len(v) > 1 else v for k, v in raw.items()}
-        if err.code == "too_long":
-            shown = {}
+        # Refill the form with what was typed, but not with an oversize value.
+        shown = {} if err.code == "too_long" else raw
         return _render_question(
             quiz,
             attempt,
@@ -261,9 +268,7 @@ def _csrf_rerender() -> tuple[str, int]:
         values = {}
     error = presenters.FieldError(
         gettext("Your answer has not been saved yet – select the button again"),
-        presenters._first_field(
-            REGISTRY[q.type].public(q, attempts.presentation_of(attempt, q.id)), n
-        ),
+        presenters.first_field(_public(q, attempt), n),
     )
     return _render_question(quiz, attempt, n, values=values, error=error, status=400)
 
