@@ -3,7 +3,8 @@
 Generates 1,000 quizzes of 20 mixed questions and a matching lesson in a temporary
 content root, then times, 5 runs each:
   (a) yaml.load(CSafeLoader) of the same files (the floor), and
-  (b) load_catalog: safe parse with positions, schema validation, cross-file checks.
+  (b) load_catalog: safe parse with positions, schema validation, cross-file checks,
+  and, for information, (c) our YAML layer alone.
 Prints the medians and their ratio (goal: at most 2x).
 
     python bench/bench_load.py [--quizzes N] [--runs R]
@@ -20,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from webapp.content.catalog import load_catalog
+from webapp.content.yamlsource import load_bytes
 
 LESSON = """schema_version: 1
 id: bench
@@ -113,6 +115,12 @@ def bare_parse(files: list[Path]) -> None:
         yaml.load(path.read_bytes(), Loader=yaml.CSafeLoader)
 
 
+def our_parse(files: list[Path]) -> None:
+    """Our YAML layer alone: positions, raw texts and refusals, no schema."""
+    for path in files:
+        load_bytes(path.read_bytes(), str(path))
+
+
 def timed(fn: object, runs: int) -> list[float]:
     """Return the wall times of `runs` calls."""
     times = []
@@ -150,11 +158,15 @@ def main() -> None:
         print(f"{len(files)} files, {size / 1e6:.1f} MB, {questions} questions")
         bare = timed(lambda: bare_parse(files), args.runs)
         ours = timed(lambda: load_catalog(root), args.runs)
+        parse = timed(lambda: our_parse(files), args.runs)
     bare_median = statistics.median(bare)
     ours_median = statistics.median(ours)
     print(f"bare CSafeLoader parse: median {bare_median:.3f} s  {_runs(bare)}")
     print(f"load_catalog:          median {ours_median:.3f} s  {_runs(ours)}")
+    parse_median = statistics.median(parse)
+    print(f"our YAML layer alone:  median {parse_median:.3f} s  {_runs(parse)}")
     print(f"ratio: {ours_median / bare_median:.2f}x (goal <= 2x)")
+    print(f"YAML layer / bare parse: {parse_median / bare_median:.2f}x")
 
 
 if __name__ == "__main__":

@@ -507,11 +507,11 @@ class QuizSchema(StrictSchema):
 
 def _with_lesson(question: Question, lesson: str | None) -> Question:
     """Return the question with `see_lesson` set to the quiz's lesson."""
-    import dataclasses
-
-    if question.see_lesson == lesson:
-        return question
-    return dataclasses.replace(question, see_lesson=lesson)
+    if question.see_lesson != lesson:
+        # The object was built by this very load and is not shared yet, so setting
+        # the field in place is safe, and it saves a copy per question.
+        object.__setattr__(question, "see_lesson", lesson)
+    return question
 
 
 LESSON_SCHEMA = LessonSchema()
