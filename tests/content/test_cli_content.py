@@ -182,3 +182,19 @@ def test_json_schema_rejects_a_typo_and_a_wrong_type(runner: CliRunner):
     messages = [e.message for e in validator.iter_errors(data)]
     assert any("exam" in m for m in messages)
     assert any("corect" in m for m in messages)
+
+
+def test_warnings_are_printed_but_do_not_fail(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "lessons").mkdir()
+    text = (SAMPLE / "lessons" / "sample.yaml").read_text(encoding="utf-8")
+    (tmp_path / "lessons" / "other.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", "."])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == [
+        "lessons/other.yaml:4:5: warning: the file name other.yaml does not match the "
+        "id 'sample'; rename the file to sample.yaml so it is easy to find",
+        "1 lesson, 0 quizzes, 0 questions: no errors",
+    ]
