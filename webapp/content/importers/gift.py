@@ -196,7 +196,7 @@ class _ToMarkdown(HTMLParser):
             self.out.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        self.out.append(re.sub(r"\s+", " ", data))
+        self.out.append(re.sub(r"[ \t\n\r\f]+", " ", data))
 
 
 def html_to_text(fragment: str) -> tuple[str, list[str]]:
@@ -616,8 +616,8 @@ def _unique(items: list[str]) -> list[str]:
 
 def slug(text: str) -> str:
     """Turn a GIFT question title into a question id ("" if nothing is left)."""
-    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    out = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    norm = unicodedata.normalize("NFKD", text.casefold())
+    out = re.sub(r"[^a-z0-9]+", "-", norm.encode("ascii", "ignore").decode()).strip("-")
     return out[:80].rstrip("-")
 
 
