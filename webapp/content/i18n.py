@@ -874,3 +874,132 @@ class ContentTranslations:
         return self._cached(
             key, lambda: translate_quiz_with(quiz, messages, str(locale))
         )
+
+
+# -- coverage and checks -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """An extracted message and where it is in the YAML."""
+
+    entry: Entry
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Untranslated:
+    """A message shown in English: `fuzzy` (the English changed) or `missing`."""
+
+    state: str
+    context: str
+    msgid: str
+    path: str  # the .po file when the entry is there, else the YAML file
+    line: int
+
+    def __str__(self) -> str:
+        """Return the `path:line: state: [context] msgid` line."""
+        short = " ".join(self.msgid.split())
+        if len(short) > 60:
+            short = short[:59] + "…"
+        return f"{self.path}:{self.line}: {self.state}: [{self.context}] {short}"
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """How much of a catalog is usable."""
+
+    translated: int
+    fuzzy: int
+    missing: int
+    untranslated: tuple[Untranslated, ...] = ()
+
+    @property
+    def total(self) -> int:
+        """Return the number of messages."""
+        return self.translated + self.fuzzy + self.missing
+
+
+def located_entries(
+    lessons: Iterable[Lesson], quizzes: Iterable[Quiz]
+) -> list[Located]:
+    """Return every message of loaded lessons and quizzes with its YAML line."""
+    from webapp.content.yamlsource import YamlError, load_path
+
+    out: list[Located] = []
+    objects: list[Lesson | Quiz] = [*lessons, *quizzes]
+    for obj in objects:
+        entries = lesson_entries(obj) if isinstance(obj, Lesson) else quiz_entries(obj)
+        try:
+            doc = load_path(obj.path) if obj.path else None
+        except (OSError, YamlError):
+            doc = None
+        for e in entries:
+            line = doc.pos(e.ypath)[0] if doc is not None else 1
+            out.append(Located(e, obj.path, line))
+    return out
+
+
+def content_coverage(entries: Iterable[Located], messages: Messages) -> Coverage:
+    """Count translated, fuzzy and missing messages of the current content."""
+    translated = fuzzy = missing = 0
+    untranslated: list[Untranslated] = []
+    for item in entries:
+        key = (item.entry.context, item.entry.msgid)
+        if key in messages.translated:
+            translated += 1
+            continue
+        old = messages.by_context.get(key[0])
+        if key in messages.fuzzy or (old is not None and key not in messages.lines):
+            # An entry whose English changed since the last update is stale too.
+            fuzzy += 1
+            at = key if key in messages.lines else (key[0], old or "")
+            untranslated.append(
+                Untranslated("fuzzy", key[0], key[1], messages.path, messages.line(*at))
+            )
+        elif key in messages.lines:
+            missing += 1
+            untranslated.append(
+                Untranslated(
+                    "missing", key[0], key[1], messages.path, messages.line(*key)
+                )
+            )
+        else:
+            missing += 1
+            untranslated.append(
+                Untranslated("missing", key[0], key[1], item.path, item.line)
+            )
+    return Coverage(translated, fuzzy, missing, tuple(untranslated))
+
+
+def content_problems(
+    lessons: Iterable[Lesson], quizzes: Iterable[Quiz], messages: Messages
+) -> list[ContentError]:
+    """Return the translations that cannot be used (bad gaps, Markdown, options)."""
+    errors: list[ContentError] = []
+    results: list[Localized[Any]] = [
+        translate_lesson_with(lesson, messages, messages.locale) for lesson in lessons
+    ]
+    results.extend(
+        # Pooled questions are checked with their own quiz.
+        translate_quiz_with(
+            dataclasses.replace(
+                quiz, questions=tuple(q for q in quiz.questions if q.pool is None)
+            ),
+            messages,
+            messages.locale,
+        )
+        for quiz in quizzes
+    )
+    for result in results:
+        for p in result.problems:
+            errors.append(
+                ContentError(
+                    messages.path,
+                    messages.line(p.context, p.msgid),
+                    1,
+                    f"{p.message} [{p.context}]; the English is shown instead",
+                )
+            )
+    return sorted(errors)
