@@ -12,6 +12,7 @@ COMMAND_MODULES = (
     "webapp.commands.content",
     "webapp.commands.serve",
     "webapp.commands.authoring",
+    "webapp.commands.translate",
 )
 
 
