@@ -6,10 +6,14 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from webapp.content.errors import ContentError
+
+if TYPE_CHECKING:
+    from webapp.commands.translate import TranslationReport
 
 EXIT_CLEAN, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -45,11 +49,29 @@ def _plural(n: int, word: str, plural: str | None = None) -> str:
     show_default=True,
     help="Output format.",
 )
-def check(paths: tuple[Path, ...], content: Path | None, fmt: str) -> None:
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also list every missing translation (fuzzy ones are always listed).",
+)
+@click.option(
+    "--strict-translations",
+    is_flag=True,
+    help="Count fuzzy and missing translations as errors.",
+)
+def check(
+    paths: tuple[Path, ...],
+    content: Path | None,
+    fmt: str,
+    verbose: bool = False,
+    strict_translations: bool = False,
+) -> None:
     """Check lessons and quizzes: content roots or single .yaml files.
 
     Prints every error as path:line:col: message; exits 0 when clean, 1 on content
-    errors, 2 on usage errors.
+    errors, 2 on usage errors. Translation catalogs next to a content root are
+    checked too: coverage per language, fuzzy entries, catalog errors.
     """
     roots: list[Path] = []
     files: list[Path] = []
@@ -78,6 +100,26 @@ def check(paths: tuple[Path, ...], content: Path | None, fmt: str) -> None:
         )
         sys.exit(EXIT_CONTENT)
     errors, warnings, counts = result
+    try:
+        report = _translations(roots, explicit)
+    except Exception as exc:  # never a traceback for any input
+        click.echo(
+            f"interwar check: internal error ({type(exc).__name__}: {exc})", err=True
+        )
+        sys.exit(EXIT_CONTENT)
+    errors = errors + list(report.errors)
+    untranslated = report.untranslated()
+    if strict_translations:
+        errors += [
+            ContentError(
+                u.path,
+                u.line,
+                1,
+                f"{u.state} ({r.lang}): [{u.context}] "
+                + " ".join(u.msgid.split())[:60],
+            )
+            for r, u in untranslated
+        ]
     failed = sorted({e.path for e in errors})
     summary = {
         "lessons": counts[0],
@@ -95,6 +137,7 @@ def check(paths: tuple[Path, ...], content: Path | None, fmt: str) -> None:
                     "errors": [e.as_dict() for e in errors],
                     "warnings": [w.as_dict() for w in warnings],
                     "summary": summary,
+                    **_translations_json(report),
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -106,6 +149,15 @@ def check(paths: tuple[Path, ...], content: Path | None, fmt: str) -> None:
         ]
         lines.sort(key=lambda pair: (pair[0].path, pair[0].line, pair[0].col))
         for _, line in lines:
+            click.echo(line)
+        if not strict_translations:
+            for r, u in untranslated:
+                if u.state == "fuzzy" or verbose:
+                    click.echo(
+                        f"{u.path}:{u.line}: {u.state} ({r.lang}): "
+                        f"[{u.context}] {_short(u.msgid)}"
+                    )
+        for line in _coverage_lines(report):
             click.echo(line)
         head = (
             f"{_plural(counts[0], 'lesson')}, {_plural(counts[1], 'quiz', 'quizzes')}, "
@@ -140,6 +192,66 @@ def _check(
     quizzes = sum(c.stats.quizzes for c in catalogs)
     questions = sum(c.stats.questions for c in catalogs)
     return errors, warnings, (lessons, quizzes, questions)
+
+
+def _translations(roots: list[Path], explicit: bool) -> TranslationReport:
+    """Check the catalogs of the roots; the interface's with the repository's own."""
+    from webapp.commands.translate import PACKAGE, translation_report
+
+    here = PACKAGE.parent.resolve()
+    interface = not explicit or any(r.resolve() == here for r in roots)
+    return translation_report(roots, interface)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """Return text on one line, cut to `limit` characters."""
+    one = " ".join(text.split())
+    return one if len(one) <= limit else one[: limit - 1] + "…"
+
+
+def _coverage_lines(report: TranslationReport) -> list[str]:
+    """Return one 'translations de: content ...; interface ...' line per language."""
+    by_lang: dict[str, list[str]] = {}
+    for r in report.languages:
+        c = r.coverage
+        name = "interface" if r.domain == "messages" else r.domain
+        by_lang.setdefault(r.lang, []).append(
+            f"{name} {c.translated}/{c.total} translated, {c.fuzzy} fuzzy, "
+            f"{c.missing} missing"
+        )
+    return [
+        f"translations {lang}: {'; '.join(parts)}"
+        for lang, parts in sorted(by_lang.items())
+    ]
+
+
+def _translations_json(report: TranslationReport) -> dict[str, object]:
+    """Return the JSON keys for translations (none when there are no catalogs)."""
+    if not report.languages:
+        return {}
+    coverage: dict[str, dict[str, dict[str, int]]] = {}
+    for r in report.languages:
+        c = r.coverage
+        coverage.setdefault(r.lang, {})[r.domain] = {
+            "translated": c.translated,
+            "fuzzy": c.fuzzy,
+            "missing": c.missing,
+        }
+    return {
+        "translations": coverage,
+        "untranslated": [
+            {
+                "path": u.path,
+                "line": u.line,
+                "lang": r.lang,
+                "domain": r.domain,
+                "state": u.state,
+                "context": u.context,
+                "msgid": u.msgid,
+            }
+            for r, u in report.untranslated()
+        ],
+    }
 
 
 @click.command("schema")
