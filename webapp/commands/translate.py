@@ -229,7 +229,8 @@ def check_catalog(
         catalog = _read(path, locale=lang, domain=domain)
     except PoFileError as exc:
         reason = str(exc).rsplit(" on ", 1)[0]
-        return None, [ContentError(shown, exc.lineno, 1, f"syntax error: {reason}")]
+        line = exc.lineno + 1  # Babel counts from 0
+        return None, [ContentError(shown, line, 1, f"syntax error: {reason}")]
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         return None, [ContentError(shown, 1, 1, f"cannot read this catalog: {exc}")]
     errors: list[ContentError] = []
@@ -366,7 +367,8 @@ def _interface_report(
         try:
             template = _read(domain.template)
         except PoFileError as exc:
-            return [], [ContentError(_rel(domain.template), exc.lineno, 1, str(exc))]
+            shown = _rel(domain.template)
+            return [], [ContentError(shown, exc.lineno + 1, 1, str(exc))]
     reports: list[LanguageReport] = []
     errors: list[ContentError] = []
     for lang in domain.languages():

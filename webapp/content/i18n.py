@@ -688,7 +688,13 @@ def read_messages(
             {},
             {},
             errors=(
-                ContentError(shown, exc.lineno, 1, f"catalog syntax error: {reason}"),
+                ContentError(
+                    # Babel counts lines from 0; editors and CI from 1.
+                    shown,
+                    exc.lineno + 1,
+                    1,
+                    f"catalog syntax error: {reason}",
+                ),
             ),
         )
     except (OSError, ValueError, UnicodeDecodeError) as exc:
@@ -785,6 +791,13 @@ def _candidates(locale: str) -> list[str]:
 _CACHE_LIMIT = 512
 
 
+def _catalog_key(messages: Messages | None, locale: str) -> tuple[str, int | None]:
+    """Return the language of the catalog used (de for de_AT) and its version."""
+    if messages is None:
+        return str(locale), None
+    return messages.locale, messages.mtime_ns
+
+
 class ContentTranslations:
     """The content catalogs of a content root, re-read when a .po file changes."""
 
@@ -855,25 +868,21 @@ class ContentTranslations:
         if self._is_source(locale, lesson.language):
             return Localized(lesson, str(locale))
         messages = self.messages(locale)
-        mtime = messages.mtime_ns if messages is not None else None
-        key = ("lesson", lesson.id, lesson.version or id(lesson), str(locale), mtime)
-        return self._cached(
-            key, lambda: translate_lesson_with(lesson, messages, str(locale))
-        )
+        lang, mtime = _catalog_key(messages, locale)
+        key = ("lesson", lesson.id, lesson.version or id(lesson), lang, mtime)
+        return self._cached(key, lambda: translate_lesson_with(lesson, messages, lang))
 
     def translate_quiz(self, quiz: Quiz, locale: str) -> Localized[Quiz]:
         """Return the quiz in `locale`, with the paths that fell back to English."""
         if self._is_source(locale, quiz.language):
             return Localized(quiz, str(locale))
         messages = self.messages(locale)
-        mtime = messages.mtime_ns if messages is not None else None
+        lang, mtime = _catalog_key(messages, locale)
         # Pooled questions come from other files, whose versions the quiz's own
         # version does not cover.
         pooled = hash(quiz.questions) if quiz.pools else 0
-        key = ("quiz", quiz.id, quiz.version or id(quiz), pooled, str(locale), mtime)
-        return self._cached(
-            key, lambda: translate_quiz_with(quiz, messages, str(locale))
-        )
+        key = ("quiz", quiz.id, quiz.version or id(quiz), pooled, lang, mtime)
+        return self._cached(key, lambda: translate_quiz_with(quiz, messages, lang))
 
 
 # -- coverage and checks -------------------------------------------------------------
