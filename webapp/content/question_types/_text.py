@@ -19,6 +19,14 @@ _FOLD = str.maketrans(
     }
 )
 _SPACE = re.compile(r"\s+")
+# ASCII needs no Unicode normalisation: the same rules as below, as one table.
+_ASCII = str.maketrans(
+    {
+        chr(i): (" " if unicodedata.category(chr(i)) == "Pd" else None)
+        for i in range(128)
+        if unicodedata.category(chr(i)).startswith("P")
+    }
+)
 
 
 def normalize(text: str) -> str:
@@ -28,6 +36,9 @@ def normalize(text: str) -> str:
     hyphen), NFKC, casefold (ß becomes ss), fold diacritics (NFKD without combining
     marks), turn dashes into spaces, drop other punctuation, collapse whitespace.
     """
+    if text.isascii():
+        # Fast path: content loading normalises every choice text for duplicates.
+        return _SPACE.sub(" ", text.lower().translate(_ASCII)).strip()
     text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     text = unicodedata.normalize("NFKC", text).casefold()
     text = "".join(
