@@ -40,6 +40,17 @@ def _q_url(quiz_id: str, attempt_id: int, n: int) -> str:
     return f"/quizzes/{quiz_id}/attempts/{attempt_id}/q/{n}"
 
 
+def _n_of(app: Flask, attempt_id: int, qtype: str, quiz_id: str = "sample") -> int:
+    """Return the position in the attempt of the first question of this type."""
+    quiz = _quiz(app, quiz_id)
+    row = web.attempt_row(app, attempt_id)
+    return next(
+        i
+        for i, qid in enumerate(row.question_ids, 1)
+        if (q := quiz.question(qid)) and q.type == qtype and q.stimulus is None
+    )
+
+
 def _right(q: Question, presentation: Any) -> dict[str, Any]:
     return web.form_for(q, web.right_answer(q), presentation)
 
@@ -379,12 +390,15 @@ def test_huge_answer_is_413(app: Flask, client: FlaskClient) -> None:
 
 def test_long_answer_under_the_limit_is_422(app: Flask, client: FlaskClient) -> None:
     attempt_id = web.start(client)
+    n = _n_of(app, attempt_id, "short_answer")
     resp = client.post(
-        _q_url("sample", attempt_id, 1),
+        _q_url("sample", attempt_id, n),
         data={"answer": "x" * 5000, "csrf_token": web.csrf(client)},
     )
     assert resp.status_code == 422
-    assert "characters or fewer" in web.html(resp)
+    page = web.html(resp)
+    assert "characters or fewer" in page
+    assert "x" * 5000 not in page
 
 
 def test_many_fields_are_refused(app: Flask, client: FlaskClient) -> None:

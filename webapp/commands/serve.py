@@ -94,7 +94,10 @@ def upgrade(instance: str | None, revision: str) -> None:
         os.environ["INTERWAR_INSTANCE_PATH"] = str(Path(instance).resolve())
     app = create_app()
     engine = app.extensions["interwar.engine"]
-    do_upgrade(engine, revision)
+    try:
+        do_upgrade(engine, revision)
+    finally:
+        engine.dispose()
     click.echo(f"Database at {revision}: {engine.url.render_as_string()}")
 
 
@@ -108,6 +111,7 @@ def revision(message: str) -> None:
     from webapp.db import alembic_config
 
     app = create_app({"AUTO_MIGRATE": True})
+    app.extensions["interwar.engine"].dispose()
     cfg = alembic_config(app.config["DATABASE_URL"])
     command.revision(cfg, message=message, autogenerate=True)
 
