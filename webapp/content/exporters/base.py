@@ -84,21 +84,40 @@ def section_title(q: Question, lesson: Lesson | None) -> str | None:
     return q.see
 
 
+def id_list(ids: Sequence[str], limit: int = 6) -> str:
+    """Return ids for a warning: all of a few, or the first ones and a count."""
+    if len(ids) <= limit:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:limit])} and {len(ids) - limit} more"
+
+
+def groups(quiz: Quiz) -> list[tuple[str | None, list[Question]]]:
+    """Split a quiz's questions: its own first, then those of each pool in order."""
+    own = [q for q in quiz.questions if q.pool is None]
+    out: list[tuple[str | None, list[Question]]] = [(None, own)] if own else []
+    for pool in quiz.pools:
+        out.append((pool.quiz, [q for q in quiz.questions if q.pool == pool.quiz]))
+    return out
+
+
 def quiz_warnings(quiz: Quiz, target: str, settings: bool = False) -> list[str]:
-    """Warn about pools, and about quiz settings unless the format has them."""
+    """Warn about quiz settings (draws, time limit) a question bank cannot carry."""
+    if settings:
+        return []
     out: list[str] = []
     if quiz.pools:
-        names = ", ".join(p.quiz for p in quiz.pools)
+        draws = ", ".join(f"{p.draw} from {p.quiz}" for p in quiz.pools)
         out.append(
-            f"{target} holds this quiz's own questions only: the questions drawn from "
-            f"pools ({names}) are not included; export those quizzes too"
+            f"{target} holds every question of the pools, one category per pool; "
+            f"the draws ({draws}) are quiz settings: in the Moodle quiz, add that "
+            "many random questions from each category"
         )
     lost = []
     if quiz.draw:
         lost.append(f"draw {quiz.draw} questions")
     if quiz.time_limit:
         lost.append(f"time limit {quiz.time_limit} minutes")
-    if lost and not settings:
+    if lost:
         out.append(
             f"{target} carries questions, not quiz settings: set "
             f"{', '.join(lost)} and the pass mark ({quiz.pass_mark} %) in the "
@@ -124,7 +143,7 @@ def points_note(questions: Sequence[Question], target: str) -> list[str]:
         return []
     return [
         f"{target} has no marks per question; set them in the Moodle quiz for "
-        f"the questions worth more than 1 point: {', '.join(ids)}"
+        f"the questions worth more than 1 point: {id_list(ids)}"
     ]
 
 

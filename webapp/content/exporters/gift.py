@@ -25,6 +25,8 @@ from webapp.content.domain import (
 from webapp.content.exporters.base import (
     ExportResult,
     absolute_tolerance,
+    groups,
+    id_list,
     inline_html,
     number,
     ordering_note,
@@ -255,9 +257,11 @@ def question_gift(q: Question, warnings: list[str]) -> str:
     raise TypeError(f"no GIFT export for question type {q.type!r}")
 
 
-def category_path(quiz: Quiz) -> str:
-    """Return the Moodle category for the quiz (a / inside a name is doubled)."""
-    return "$course$/top/" + quiz.title.replace("/", "//")
+def category_path(quiz: Quiz, pool: str | None = None) -> str:
+    """Return the Moodle category for the quiz, or for one of its pools."""
+    # Moodle separates categories with /, so a / inside a name is doubled.
+    path = "$course$/top/" + quiz.title.replace("/", "//")
+    return f"{path}/{pool}" if pool else path
 
 
 def export_gift(quiz: Quiz, lesson: Lesson | None = None) -> ExportResult:
@@ -268,14 +272,14 @@ def export_gift(quiz: Quiz, lesson: Lesson | None = None) -> ExportResult:
     if skipped:
         warnings.append(
             "GIFT has no place for see, skill or contested; they are left out for "
-            + ", ".join(skipped)
+            + id_list(skipped)
         )
-    header = (
+    text = (
         f"// {quiz.title}\n"
         f"// Exported from Interwar Lessons (quiz id: {quiz.id}).\n"
-        "// Import it in Moodle: Question bank > Import > GIFT format.\n\n"
-        f"$CATEGORY: {category_path(quiz)}\n"
+        "// Import it in Moodle: Question bank > Import > GIFT format.\n"
     )
-    blocks = [question_gift(q, warnings) for q in quiz.questions]
-    text = header + "\n" + "\n".join(blocks)
+    for pool, questions in groups(quiz):
+        text += f"\n$CATEGORY: {category_path(quiz, pool)}\n\n"
+        text += "\n".join(question_gift(q, warnings) for q in questions)
     return ExportResult(data=text, warnings=warnings, filename=f"{quiz.id}.gift.txt")

@@ -25,6 +25,8 @@ from webapp.content.domain import (
 from webapp.content.exporters.base import (
     ExportResult,
     absolute_tolerance,
+    groups,
+    id_list,
     inline_html,
     number,
     ordering_note,
@@ -289,17 +291,19 @@ def export_moodle_xml(quiz: Quiz, lesson: Lesson | None = None) -> ExportResult:
     """Export a quiz's questions as a Moodle XML file."""
     warnings = quiz_warnings(quiz, "Moodle XML")
     root = ET.Element("quiz")
-    cat = ET.SubElement(root, "question", {"type": "category"})
-    category = ET.SubElement(cat, "category")
-    ET.SubElement(category, "text").text = category_path(quiz)
-    _text(cat, "info", inline_html(quiz.description) if quiz.description else "")
-    for q in quiz.questions:
-        question_element(root, q, warnings)
+    for pool, questions in groups(quiz):
+        cat = ET.SubElement(root, "question", {"type": "category"})
+        category = ET.SubElement(cat, "category")
+        ET.SubElement(category, "text").text = category_path(quiz, pool)
+        info = quiz.description if pool is None else f"Pool: {pool}"
+        _text(cat, "info", inline_html(info) if info else "")
+        for q in questions:
+            question_element(root, q, warnings)
     see = [q.id for q in quiz.questions if q.see]
     if see:
         warnings.append(
             "Moodle XML has no link to a reading section, so `see` is left out for "
-            + ", ".join(see)
+            + id_list(see)
             + "; skill and contested become question tags"
         )
     ET.indent(root)

@@ -11,7 +11,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from webapp.content.domain import (
     ClozeQuestion,
@@ -29,6 +29,7 @@ from webapp.content.domain import (
 from webapp.content.exporters.base import (
     ExportResult,
     append_html,
+    groups,
     inline_html,
     labels,
     number,
@@ -432,8 +433,8 @@ def item_element(q: Question, language: str, warnings: list[str]) -> ET.Element:
     return item.element()
 
 
-def test_element(quiz: Quiz, hrefs: Sequence[tuple[str, str]]) -> ET.Element:
-    """Return the assessmentTest: one section with every item, the quiz's rules."""
+def test_element(quiz: Quiz, hrefs: Mapping[str, tuple[str, str]]) -> ET.Element:
+    """Return the assessmentTest: the items, their draws, the quiz's rules."""
     root = _e(None, "assessmentTest", identifier=ident(quiz.id), title=quiz.title)
     root.set(f"{{{XSI}}}schemaLocation", f"{QTI} {QTI_XSD}")
     for name, base in (("SCORE", "float"), ("MAXSCORE", "float"), ("PASS", "boolean")):
@@ -461,12 +462,27 @@ def test_element(quiz: Quiz, hrefs: Sequence[tuple[str, str]]) -> ET.Element:
         title=quiz.title,
         visible="true",
     )
-    if quiz.draw:
+    if quiz.draw and not quiz.pools:
         _e(section, "selection", select=str(quiz.draw))
     if quiz.shuffle:
         _e(section, "ordering", shuffle="true")
-    for identifier, href in hrefs:
-        _e(section, "assessmentItemRef", identifier=identifier, href=href)
+    draws = {p.quiz: p.draw for p in quiz.pools}
+    for pool, questions in groups(quiz):
+        target = section
+        if quiz.pools:
+            # One subsection per pool, so each draws its own number of questions.
+            target = _e(
+                section,
+                "assessmentSection",
+                identifier=ident(f"pool-{pool}" if pool else "own"),
+                title=pool or quiz.title,
+                visible="false",
+            )
+            if pool:
+                _e(target, "selection", select=str(draws[pool]))
+        for q in questions:
+            identifier, href = hrefs[q.id]
+            _e(target, "assessmentItemRef", identifier=identifier, href=href)
     op = _e(root, "outcomeProcessing")
     for name in ("SCORE", "MAXSCORE"):
         _e(_e(_set(op, name), "sum"), "testVariables", variableIdentifier=name)
@@ -536,6 +552,11 @@ def _xml(root: ET.Element, namespace: str) -> bytes:
 def export_qti(quiz: Quiz, lesson: Lesson | None = None) -> ExportResult:
     """Export a quiz as a QTI 2.1 content package (zip bytes)."""
     warnings = quiz_warnings(quiz, "QTI", settings=True)
+    if quiz.stratify:
+        warnings.append(
+            "stratify is not kept: a QTI test draws its questions at random, "
+            "without keeping the share of analysis questions"
+        )
     files: list[tuple[str, bytes]] = []
     items: list[tuple[str, str]] = []
     for q in quiz.questions:
@@ -544,7 +565,8 @@ def export_qti(quiz: Quiz, lesson: Lesson | None = None) -> ExportResult:
         files.append((href, _xml(item_element(q, quiz.language, warnings), QTI)))
         items.append((identifier, href))
     test_href = "test.xml"
-    files.insert(0, (test_href, _xml(test_element(quiz, items), QTI)))
+    by_id = {q.id: item for q, item in zip(quiz.questions, items, strict=True)}
+    files.insert(0, (test_href, _xml(test_element(quiz, by_id), QTI)))
     files.insert(
         0, ("imsmanifest.xml", _xml(manifest_element(quiz, test_href, items), CP))
     )

@@ -29,7 +29,6 @@ from webapp.content.exporters.base import (
     labels,
     number,
     plain_html,
-    quiz_warnings,
     scrambled,
     section_title,
     stimulus_html,
@@ -244,11 +243,14 @@ def export_worksheet(
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}; got {part!r}")
     words = labels(quiz.language)
-    warnings = quiz_warnings(quiz, "The worksheet", settings=True)
-    if quiz.draw:
+    warnings = []
+    if quiz.draw or quiz.pools:
+        draws = [f"{p.draw} from {p.quiz}" for p in quiz.pools]
+        if quiz.draw:
+            draws.insert(0, str(quiz.draw))
         warnings.append(
             f"the worksheet prints all {len(quiz.questions)} questions, not a draw "
-            f"of {quiz.draw}"
+            f"of {', '.join(draws)}"
         )
     title = plain_html(quiz.title)
     sections = []
