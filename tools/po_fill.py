@@ -1,0 +1,72 @@
+"""Fill msgstr entries of a content catalog from a JSON file of {msgctxt: msgstr}.
+
+Translators working on different units of one language run this at the same time,
+so the read-modify-write of the .po file happens under an exclusive file lock.
+
+    python tools/po_fill.py de my-translations.json [--domain content|messages]
+
+For the messages domain, keys are msgids (the interface has no contexts); a value
+for a plural entry is a list of forms. Unknown keys are reported, not added.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import json
+import sys
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    """Merge the JSON translations into the catalog and report what did not fit."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("lang")
+    ap.add_argument("json_file")
+    ap.add_argument("--domain", default="content", choices=["content", "messages"])
+    args = ap.parse_args()
+    base = ROOT / "translations" if args.domain == "content" else ROOT / "webapp/translations"
+    po_path = base / args.lang / "LC_MESSAGES" / f"{args.domain}.po"
+    data: dict[str, str | list[str]] = json.loads(Path(args.json_file).read_text("utf-8"))
+    lock = po_path.with_suffix(".lock")
+    with lock.open("w") as lf:
+        fcntl.flock(lf, fcntl.LOCK_EX)
+        with po_path.open("rb") as f:
+            catalog = read_po(f, locale=args.lang, domain=args.domain)
+        by_key = {}
+        for msg in catalog:
+            if not msg.id:
+                continue
+            key = msg.context if args.domain == "content" else (
+                msg.id if isinstance(msg.id, str) else msg.id[0]
+            )
+            by_key[key] = msg
+        unknown = []
+        filled = 0
+        for key, value in data.items():
+            msg = by_key.get(key)
+            if msg is None:
+                unknown.append(key)
+                continue
+            if isinstance(msg.id, tuple | list):
+                msg.string = tuple(value) if isinstance(value, list) else (value,)
+            else:
+                msg.string = value if isinstance(value, str) else value[0]
+            msg.flags.discard("fuzzy")
+            filled += 1
+        with po_path.open("wb") as f:
+            write_po(f, catalog, width=76, include_previous=True)
+        fcntl.flock(lf, fcntl.LOCK_UN)
+    lock.unlink(missing_ok=True)
+    print(f"{po_path}: filled {filled}")
+    for key in unknown:
+        print(f"unknown key (not in the catalog): {key}", file=sys.stderr)
+    return 1 if unknown else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
