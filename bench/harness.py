@@ -49,7 +49,7 @@ def gunicorn(
     cwd: Path = ROOT,
     probe: str = "/",
 ) -> Iterator[str]:
-    """Run `gunicorn app` with sync workers on a free loopback port; yield its base URL."""
+    """Run `gunicorn app` (sync workers) on a free loopback port; yield its URL."""
     port = free_port()
     cmd = [
         sys.executable, "-m", "gunicorn", "--workers", str(workers),

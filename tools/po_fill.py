@@ -29,9 +29,11 @@ def main() -> int:
     ap.add_argument("json_file")
     ap.add_argument("--domain", default="content", choices=["content", "messages"])
     args = ap.parse_args()
-    base = ROOT / "translations" if args.domain == "content" else ROOT / "webapp/translations"
+    content = args.domain == "content"
+    base = ROOT / "translations" if content else ROOT / "webapp/translations"
     po_path = base / args.lang / "LC_MESSAGES" / f"{args.domain}.po"
-    data: dict[str, str | list[str]] = json.loads(Path(args.json_file).read_text("utf-8"))
+    text = Path(args.json_file).read_text("utf-8")
+    data: dict[str, str | list[str]] = json.loads(text)
     lock = po_path.with_suffix(".lock")
     with lock.open("w") as lf:
         fcntl.flock(lf, fcntl.LOCK_EX)

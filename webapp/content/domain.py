@@ -47,13 +47,13 @@ class KeyTerm:
 
 @dataclass(frozen=True, slots=True)
 class TimelineEvent:
-    """One dated event; month and day are None when only the year (or month) is known."""
+    """One dated event; month and day are None when only the year or month is known."""
 
     year: int
     month: int | None
     day: int | None
     event: str
-    lesson: str | None = None  # set on the cumulative timeline: which unit it comes from
+    lesson: str | None = None  # on the cumulative timeline: the unit it comes from
 
     @property
     def sort_key(self) -> tuple[int, int, int]:
@@ -83,7 +83,7 @@ class Source:
     year: str | None = None
     url: str | None = None
     note: str | None = None
-    # "authority" sources can be cited for facts; "evaluate" ones are only studied as evidence.
+    # "authority" sources can be cited for facts; "evaluate" ones are only studied.
     role: str = "authority"
 
 
@@ -266,7 +266,7 @@ class Quiz:
     title: str
     lesson: str | None
     questions: tuple[Question, ...]
-    mode: str = "practice"  # practice: feedback after each answer; test: after submitting
+    mode: str = "practice"  # practice: feedback per answer; test: after submitting
     shuffle: bool = True
     draw: int | None = None
     stratify: bool = False  # keep the analysis share of the pool in every draw
@@ -286,7 +286,7 @@ class Quiz:
     def attempt_size(self) -> int:
         """Return how many questions one attempt holds."""
         if self.pools:
-            # Pooled questions sit in `questions` too (with `pool` set); count the draws.
+            # Pooled questions sit in `questions` too (with `pool` set): count draws.
             own = sum(1 for q in self.questions if q.pool is None)
             return sum(p.draw for p in self.pools) + own
         return min(self.draw, len(self.questions)) if self.draw else len(self.questions)
