@@ -155,3 +155,36 @@ def test_language_is_remembered_and_sets_html_lang(client: FlaskClient) -> None:
 
 def test_unknown_language_is_ignored(client: FlaskClient) -> None:
     assert '<html lang="en"' in web.html(client.get("/?lang=xx"))
+
+
+def test_instance_folder_defaults_to_instance_in_the_working_directory(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("INTERWAR_INSTANCE_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    app = make_app(INSTANCE_PATH=None)
+    assert app.instance_path == str(tmp_path / "instance")
+    assert (tmp_path / "instance").is_dir()
+
+
+def test_a_form_loaded_hours_ago_still_submits(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 75-minute test must not lose its last page to CSRF token expiry.
+    import itsdangerous.timed
+
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+    real = itsdangerous.timed.TimestampSigner.get_timestamp
+    monkeypatch.setattr(
+        itsdangerous.timed.TimestampSigner,
+        "get_timestamp",
+        lambda self: real(self) - 5 * 3600,
+    )
+    page = web.html(client.get("/quizzes/sample"))
+    monkeypatch.setattr(itsdangerous.timed.TimestampSigner, "get_timestamp", real)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    key = page.split('name="key" value="')[1].split('"')[0]
+    resp = client.post(
+        "/quizzes/sample/attempts", data={"csrf_token": token, "key": key}
+    )
+    assert resp.status_code == 302
