@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, current_app, request, session, url_for
 from flask_babel import get_locale
+from markupsafe import Markup
 
 # Each language named in itself (UI.md §12).
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
@@ -29,6 +30,13 @@ def select_locale() -> str:
 def current_locale() -> str:
     """Return the locale of this request as a string such as "de"."""
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def lang_attr(lang: str | None) -> Markup:
+    """Return ` lang="xx"` for content in another language than the interface."""
+    if not lang or lang == current_locale():
+        return Markup("")
+    return Markup(' lang="%s"') % lang
 
 
 def _remember_lang() -> None:
@@ -63,4 +71,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
-        return {"lang_links": _lang_links, "current_locale": current_locale}
+        return {
+            "lang_links": _lang_links,
+            "current_locale": current_locale,
+            "lang_attr": lang_attr,
+        }

@@ -81,3 +81,9 @@ def test_serve_help_lists_the_options() -> None:
     assert result.exit_code == 0
     for option in ("--host", "--port", "--content", "--instance", "--dev"):
         assert option in result.output
+
+
+def test_dev_refuses_a_public_address() -> None:
+    result = CliRunner().invoke(main, ["serve", "--dev", "--host", "0.0.0.0"])
+    assert result.exit_code == 2
+    assert "--dev serves only on 127.0.0.1" in result.output

@@ -111,3 +111,11 @@ def test_empty_content_root(make_app: Any, tmp_path: Path) -> None:
     client = make_app(CONTENT_ROOT=str(empty)).test_client()
     assert "There are no units yet." in web.html(client.get("/"))
     assert client.get("/timeline").status_code == 200
+
+
+def test_content_in_another_language_is_marked(client: FlaskClient) -> None:
+    page = web.html(client.get("/lessons/sample?lang=de"))
+    assert '<h1 class="heading-xl" lang="en">' in page
+    assert 'class="reading-section" lang="en"' in page
+    english = web.html(client.get("/lessons/sample?lang=en"))
+    assert '<h1 class="heading-xl">' in english

@@ -55,6 +55,9 @@ def serve(
     threads: int,
 ) -> None:
     """Serve the app (waitress; with --dev, Flask's debug server and reloader)."""
+    if dev and host not in ("127.0.0.1", "localhost", "::1"):
+        # The debugger runs code typed into the browser: never on a network.
+        raise click.UsageError("--dev serves only on 127.0.0.1 (it runs a debugger)")
     app = _app(content, instance, dev)
     catalog = app.extensions["interwar.catalog"]
     click.echo(
