@@ -51,9 +51,9 @@ def _instance_path(test_config: Mapping[str, Any] | None) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.views import errors, health, lessons, quizzes
+    from webapp.views import api, errors, health, lessons, quizzes
 
-    for module in (errors, health, lessons, quizzes):
+    for module in (errors, health, lessons, quizzes, api):
         app.register_blueprint(module.bp)
 
 
