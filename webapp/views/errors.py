@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 bp = Blueprint("errors", __name__)
@@ -14,11 +14,16 @@ def render_error(code: int, *, csrf: bool = False) -> tuple[str, int]:
 
 
 @bp.app_errorhandler(HTTPException)
-def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException:
+def http_error(exc: HTTPException) -> tuple[str, int] | HTTPException | Response:
     """Render client and server errors as pages; leave redirects alone."""
     code = exc.code or 500
     if code < 400:
         return exc
+    if request.path.startswith("/api/"):
+        # Routing errors (unknown path, wrong method) never reach the API blueprint.
+        from webapp.views.api import http_error as api_error
+
+        return api_error(exc)
     return render_error(code)
 
 
