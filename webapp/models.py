@@ -162,3 +162,137 @@ class Response(Base):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
+
+
+# Classroom (issue 5): teachers, their classes, members and assignments. ----------
+
+ASSIGNMENT_GRADING = ("highest", "last", "first", "average")
+
+
+class Teacher(Base):
+    """A teacher account: an email and an argon2 password hash, nothing else."""
+
+    __tablename__ = "teacher"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so "Ann@School" and "ann@school" are one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # IANA name ("Europe/Berlin"): assignment times are entered and shown in it.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    classrooms: Mapped[list[Classroom]] = relationship(
+        back_populates="teacher", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class TeacherSession(Base):
+    """A signed-in teacher's server-side session; deleting the row signs out."""
+
+    __tablename__ = "teacher_session"
+
+    # SHA-256 of the random id in the cookie: a leaked table cannot be replayed.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+
+class SetupToken(Base):
+    """A one-time link that lets the first teacher choose a password."""
+
+    __tablename__ = "setup_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class RateCounter(Base):
+    """A rate-limit counter (failed sign-ins per account) when Redis is not used."""
+
+    __tablename__ = "rate_counter"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Classroom(Base):
+    """A teacher's class; students join it with its code."""
+
+    __tablename__ = "classroom"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    teacher_id: Mapped[int] = mapped_column(
+        ForeignKey("teacher.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    # Attempts older than this many days are purged; None keeps them.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    teacher: Mapped[Teacher] = relationship(back_populates="classrooms")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="classroom", cascade="all, delete-orphan", passive_deletes=True
+    )
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="classroom", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Membership(Base):
+    """A learner in a class under the display name they gave (their only data)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("classroom_id", "learner_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), index=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learner.id", ondelete="CASCADE"), index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    # Extra minutes on every timed assignment of the class (an accommodation).
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="memberships")
+    learner: Mapped[Learner] = relationship()
+
+
+class Assignment(Base):
+    """A quiz given to a class, with its window, limits and grading method."""
+
+    __tablename__ = "assignment"
+    __table_args__ = (
+        CheckConstraint("mode IN ('practice', 'test')", name="mode"),
+        CheckConstraint(
+            "grading IN ('highest', 'last', 'first', 'average')", name="grading"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    classroom_id: Mapped[int] = mapped_column(
+        ForeignKey("classroom.id", ondelete="CASCADE"), index=True
+    )
+    quiz_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(16))
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    time_limit: Mapped[int | None] = mapped_column(Integer)  # minutes
+    max_attempts: Mapped[int | None] = mapped_column(Integer)  # None: no limit
+    grading: Mapped[str] = mapped_column(String(16), default="highest")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    classroom: Mapped[Classroom] = relationship(back_populates="assignments")
