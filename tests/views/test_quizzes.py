@@ -555,3 +555,29 @@ def test_no_answers_explanations_or_feedback_before_answering(
     for page in pages:
         for secret in all_secrets:
             assert secret not in page, secret
+
+
+def test_every_quiz_page_renders(app: Flask, client: FlaskClient) -> None:
+    practice = web.start(client, "sample")
+    test = web.start(client, "sample-test")
+    pages = [
+        "/quizzes/sample",
+        "/quizzes/sample-test",
+        "/quizzes/final",
+        f"/quizzes/sample/attempts/{practice}/results",  # not submitted: finish page
+        f"/quizzes/sample-test/attempts/{test}/review",
+        *(_q_url("sample", practice, n) for n in range(1, 10)),
+        *(_q_url("sample-test", test, n) for n in range(1, 10)),
+    ]
+    for path in pages:
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        page = web.html(resp)
+        assert page.count("<h1") == 1, path
+        assert "<title>" in page
+    finish = web.html(client.get(f"/quizzes/sample/attempts/{practice}/results"))
+    assert "Finish the quiz" in finish
+    # A test's results before submitting send the learner to the check page.
+    resp = client.get(f"/quizzes/sample-test/attempts/{test}/results")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith("/review")
