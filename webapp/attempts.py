@@ -12,10 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from webapp import grading
 from webapp.content.domain import Question, Quiz, Score
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
-from webapp.models import Attempt, Response, utcnow
+from webapp.models import Attempt, Learner, Response
 
 MAX_SEED = 2**52
 
@@ -50,6 +50,30 @@ class AttemptClosed(AttemptError):
 
 class AttemptNotSubmitted(AttemptError):
     """The operation needs a submitted attempt (e.g. retrying the wrong answers)."""
+
+
+class AssignmentNotOpen(AttemptError):
+    """The assignment cannot be started now: not open yet, or `closed` already."""
+
+    def __init__(self, closed: bool) -> None:
+        super().__init__("closed" if closed else "not open yet")
+        self.closed = closed
+
+
+class NoAttemptsLeft(AttemptError):
+    """The learner has used every attempt the assignment allows."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentLimits:
+    """The rules of a class assignment that a start must obey (all times UTC)."""
+
+    assignment_id: int
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    time_limit: int | None = None  # minutes
+    extra_minutes: int = 0
+    max_attempts: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +111,29 @@ def presentation_of(attempt: Attempt, question_id: str) -> Mapping[str, Sequence
     return got if isinstance(got, Mapping) else {}
 
 
+def db_now(s: Session) -> datetime:
+    """Return the database server's clock as aware UTC (deadlines are kept by it).
+
+    App servers' clocks may differ; the one database decides when time is up.
+    """
+    if s.get_bind().dialect.name == "sqlite":
+        raw = s.scalar(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"))
+        return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
+    value = s.scalar(select(func.now()))
+    assert isinstance(value, datetime)
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) -> bool:
-    """Return True when the attempt has a deadline and it passed (plus `grace` s)."""
+    """Return True when the attempt has a deadline and it passed (plus `grace` s).
+
+    Without `now`, the database clock decides.
+    """
     if attempt.deadline is None:
         return False
-    return (now or utcnow()) > attempt.deadline + timedelta(seconds=grace)
+    if now is None:
+        now = db_now(db.session)
+    return now > attempt.deadline + timedelta(seconds=grace)
 
 
 # Reads -----------------------------------------------------------------------
@@ -205,12 +247,15 @@ def start_attempt(
     seed: int | None = None,
     question_ids: Sequence[str] | None = None,
     retry_of_id: int | None = None,
-    assignment_id: int | None = None,
+    limits: AssignmentLimits | None = None,
 ) -> Attempt:
     """Create an attempt with its plan; the same idempotency key returns the same one.
 
     `question_ids` restricts the attempt to those questions (retrying wrong ones);
-    otherwise the quiz's draw and shuffle decide.
+    otherwise the quiz's draw and shuffle decide. With `limits` (a class
+    assignment) an unfinished attempt is returned instead of a new one, and the
+    window, the attempt count and the time limit are checked against the database
+    clock; raises AssignmentNotOpen or NoAttemptsLeft.
     """
     if idempotency_key:
         existing = _by_key(learner_id, idempotency_key)
@@ -222,10 +267,6 @@ def start_attempt(
     else:
         plan = _subset_plan(quiz, seed, question_ids)
     mode = mode or quiz.mode
-    now = utcnow()
-    deadline = None
-    if mode == "test" and quiz.time_limit:
-        deadline = now + timedelta(minutes=quiz.time_limit)
     attempt = Attempt(
         learner_id=learner_id,
         quiz_id=quiz.id,
@@ -237,14 +278,21 @@ def start_attempt(
         },
         mode=mode,
         locale=locale,
-        started_at=now,
-        deadline=deadline,
         idempotency_key=idempotency_key or None,
         retry_of_id=retry_of_id,
-        assignment_id=assignment_id,
+        assignment_id=limits.assignment_id if limits else None,
     )
     try:
         with db.transaction() as s:
+            now = db_now(s)
+            attempt.started_at = now
+            if limits is not None:
+                current = _check_limits(s, learner_id, quiz, limits, now)
+                if current is not None:
+                    return current
+                attempt.deadline = _assigned_deadline(limits, now)
+            elif mode == "test" and quiz.time_limit:
+                attempt.deadline = now + timedelta(minutes=quiz.time_limit)
             s.add(attempt)
     except IntegrityError:
         # The same key arrived twice at once (double click): the first one won.
@@ -253,6 +301,45 @@ def start_attempt(
             raise
         return existing
     return attempt
+
+
+def _check_limits(
+    s: Session, learner_id: int, quiz: Quiz, limits: AssignmentLimits, now: datetime
+) -> Attempt | None:
+    """Return the unfinished attempt to continue, or None when a new one may start."""
+    # Lock the learner: two tabs starting at once must not both pass the count.
+    s.execute(select(Learner.id).where(Learner.id == learner_id).with_for_update())
+    rows = s.scalars(
+        select(Attempt)
+        .where(
+            Attempt.learner_id == learner_id,
+            Attempt.assignment_id == limits.assignment_id,
+        )
+        .order_by(Attempt.id)
+    ).all()
+    for a in rows:
+        if not a.submitted:
+            if not is_time_up(a, now):
+                return a
+            _grade_and_close(s, a, quiz, now)
+    if limits.opens_at is not None and now < limits.opens_at:
+        raise AssignmentNotOpen(closed=False)
+    if limits.closes_at is not None and now >= limits.closes_at:
+        raise AssignmentNotOpen(closed=True)
+    if limits.max_attempts is not None and len(rows) >= limits.max_attempts:
+        raise NoAttemptsLeft(limits.assignment_id)
+    return None
+
+
+def _assigned_deadline(limits: AssignmentLimits, now: datetime) -> datetime | None:
+    """The earlier of start + time limit and the close, both plus the extra time."""
+    extra = timedelta(minutes=max(0, limits.extra_minutes))
+    ends = []
+    if limits.time_limit:
+        ends.append(now + timedelta(minutes=limits.time_limit) + extra)
+    if limits.closes_at is not None:
+        ends.append(limits.closes_at + extra)
+    return min(ends) if ends else None
 
 
 def _by_key(learner_id: int, key: str) -> Attempt | None:
@@ -301,7 +388,8 @@ def save_answer(
         attempt = _locked(s, learner_id, attempt_id, quiz.id)
         if attempt.submitted:
             raise AttemptClosed()
-        if is_time_up(attempt, grace=grace):
+        now = db_now(s)
+        if is_time_up(attempt, now, grace=grace):
             raise AttemptClosed(time_up=True)
         q = question_of(quiz, attempt, question_id)
         qtype = REGISTRY[q.type]
@@ -319,7 +407,7 @@ def save_answer(
             s.add(resp)
         resp.answer = qtype.dump_answer(answer)
         resp.tries = (resp.tries or 0) + 1
-        resp.answered_at = utcnow()
+        resp.answered_at = now
         resp.points = score.points if score else None
         resp.max_points = score.max_points if score else None
         resp.is_correct = score.correct if score else None
@@ -353,22 +441,44 @@ def submit_attempt(learner_id: int, attempt_id: int, quiz: Quiz) -> Attempt:
         attempt = _locked(s, learner_id, attempt_id, quiz.id)
         if attempt.submitted:
             return attempt
-        responses = responses_of(s, attempt.id)
-        answers = answers_of(quiz, attempt, responses)
-        result = grading.grade_attempt(quiz, plan_of(attempt), answers)
-        for qid, score in result.scores.items():
-            resp = responses.get(qid)
-            if resp is not None:
-                resp.points = score.points
-                resp.max_points = score.max_points
-                resp.is_correct = score.correct
-        now = utcnow()
-        # Late by the network grace at most: record the deadline, as Moodle does.
-        attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
-        attempt.score = result.points
-        attempt.max_score = result.max_points
-        attempt.passed = result.passed
+        _grade_and_close(s, attempt, quiz, db_now(s))
         return attempt
+
+
+def _grade_and_close(s: Session, attempt: Attempt, quiz: Quiz, now: datetime) -> None:
+    """Grade the stored answers of a locked attempt and mark it submitted."""
+    responses = responses_of(s, attempt.id)
+    answers = answers_of(quiz, attempt, responses)
+    result = grading.grade_attempt(quiz, plan_of(attempt), answers)
+    for qid, score in result.scores.items():
+        resp = responses.get(qid)
+        if resp is not None:
+            resp.points = score.points
+            resp.max_points = score.max_points
+            resp.is_correct = score.correct
+    # Late by the network grace at most: record the deadline, as Moodle does.
+    attempt.submitted_at = min(now, attempt.deadline) if attempt.deadline else now
+    attempt.score = result.points
+    attempt.max_score = result.max_points
+    attempt.passed = result.passed
+
+
+def close_overdue(quiz: Quiz, assignment_id: int, grace: int = 0) -> int:
+    """Submit the assignment's attempts whose time ran out; return how many."""
+    with db.transaction() as s:
+        now = db_now(s)
+        overdue = s.scalars(
+            select(Attempt)
+            .where(
+                Attempt.assignment_id == assignment_id,
+                Attempt.submitted_at.is_(None),
+                Attempt.deadline < now - timedelta(seconds=grace),
+            )
+            .with_for_update()
+        ).all()
+        for attempt in overdue:
+            _grade_and_close(s, attempt, quiz, now)
+        return len(overdue)
 
 
 def wrong_question_ids(
@@ -407,5 +517,5 @@ def retry_wrong(
         idempotency_key=idempotency_key,
         question_ids=wrong,
         retry_of_id=attempt.id,
-        assignment_id=attempt.assignment_id,
+        # Practice on the side: it must not use up or change an assignment's grade.
     )
