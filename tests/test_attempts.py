@@ -206,3 +206,24 @@ def test_time_up_page_submits_saved_answers(app: Flask) -> None:
     row = web.attempt_row(app, attempt_id)
     assert row.submitted_at == row.deadline  # the deadline, not the late request
     assert row.score == 0.0
+
+
+def test_a_question_removed_from_the_yaml_does_not_break_submit(
+    make_app: Any, content_root: Any
+) -> None:
+    app = make_app()
+    learner_id = _learner(app, "a")
+    quiz = _quiz(app)
+    with app.app_context():
+        attempt = attempts.start_attempt(learner_id, quiz, locale="en")
+    path = content_root / "quizzes" / "sample.yaml"
+    text = path.read_text()
+    start = text.index("  - id: place\n")
+    end = text.index("  - id: provisions\n")
+    path.write_text(text[:start] + text[end:])
+    changed = make_app()
+    quiz2 = _quiz(changed)
+    assert quiz2.question("place") is None
+    with changed.app_context():
+        done = attempts.submit_attempt(learner_id, attempt.id, quiz2)
+    assert done.max_score == len(quiz.questions) - 1

@@ -9,6 +9,7 @@ Views and the JSON API both call these functions; none of them reads the request
 
 from __future__ import annotations
 
+import dataclasses
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -449,7 +450,11 @@ def _grade_and_close(s: Session, attempt: Attempt, quiz: Quiz, now: datetime) ->
     """Grade the stored answers of a locked attempt and mark it submitted."""
     responses = responses_of(s, attempt.id)
     answers = answers_of(quiz, attempt, responses)
-    result = grading.grade_attempt(quiz, plan_of(attempt), answers)
+    plan = plan_of(attempt)
+    # Questions removed from the YAML since the start are left out, not fatal.
+    kept = tuple(qid for qid in plan.question_ids if quiz.question(qid) is not None)
+    plan = dataclasses.replace(plan, question_ids=kept)
+    result = grading.grade_attempt(quiz, plan, answers)
     for qid, score in result.scores.items():
         resp = responses.get(qid)
         if resp is not None:

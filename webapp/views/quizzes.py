@@ -249,7 +249,10 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
                 return timed
         return render_template("quizzes/closed.html", quiz=quiz, attempt=attempt), 409
     if attempt.mode == "practice":
-        return redirect(request.full_path if request.query_string else request.path)
+        # The same page shows the feedback now (without ?retry=1).
+        return redirect(
+            url_for(".question", quiz_id=quiz.id, attempt_id=attempt.id, n=n)
+        )
     return redirect(next_url)
 
 
