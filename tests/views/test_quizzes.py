@@ -159,7 +159,8 @@ def test_practice_feedback_shows_choice_feedback_explanation_and_see_link(
     # Try again: the form comes back, and a right answer replaces the wrong one.
     assert "Check answer" in web.html(client.get(url + "?retry=1"))
     right = _right(q, row.presentations[q.id])
-    client.post(url + "?retry=1", data={**right, "csrf_token": web.csrf(client)})
+    resp = client.post(url + "?retry=1", data={**right, "csrf_token": web.csrf(client)})
+    assert resp.headers["Location"].endswith(url)
     assert "Correct" in web.html(client.get(url))
     with app.app_context():
         resp = db.session.scalar(
