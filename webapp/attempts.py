@@ -144,6 +144,9 @@ def get_attempt(
     s: Session, learner_id: int | None, attempt_id: int, quiz_id: str
 ) -> Attempt:
     """Return the learner's attempt at this quiz, or raise AttemptNotFound."""
+    if not 0 <= attempt_id < 2**31:
+        # No row has such an id, and the driver would overflow (a 500) on it.
+        raise AttemptNotFound(attempt_id)
     attempt = s.get(Attempt, attempt_id) if learner_id is not None else None
     if (
         attempt is None
