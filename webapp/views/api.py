@@ -111,7 +111,7 @@ def _body(schema: Schema) -> dict[str, Any]:
     else:
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting exhausts the parser
             raise ApiError(400, "invalid_json", "The body is not valid JSON.") from None
     if not isinstance(data, dict):
         raise ApiError(422, "invalid", "The body must be a JSON object.")
