@@ -2,13 +2,43 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, current_app, render_template, request
 
 from webapp import attempts, library
 from webapp.extensions import db
+from webapp.i18n import current_locale
 from webapp.learners import current_learner
 
 bp = Blueprint("lessons", __name__)
+
+_CACHE = "interwar.page_cache"
+
+
+def cached_page(view: Callable[..., str]) -> Callable[..., str]:
+    """Keep a page's HTML per URL and locale for the life of the app.
+
+    For pages that depend only on the content (loaded once at start) and the
+    locale, never on the learner: a reading page is rendered once, then served.
+    """
+
+    @wraps(view)
+    def wrapper(**kwargs: Any) -> str:
+        if any(k != "lang" for k in request.args):
+            return view(**kwargs)  # unusual URLs are rendered, not cached
+        cache: dict[tuple[Any, ...], str] = current_app.extensions.setdefault(
+            _CACHE, {}
+        )
+        key = (request.endpoint, tuple(sorted(kwargs.items())), current_locale())
+        page = cache.get(key)
+        if page is None:
+            page = cache[key] = view(**kwargs)
+        return page
+
+    return wrapper
 
 
 @bp.get("/")
@@ -30,6 +60,7 @@ def home() -> str:
 
 
 @bp.get("/lessons/<lesson_id>")
+@cached_page
 def lesson(lesson_id: str) -> str:
     """Show a reading: sections, timeline, key terms, sources, discussion."""
     catalog = library.get_catalog()
@@ -42,6 +73,7 @@ def lesson(lesson_id: str) -> str:
 
 
 @bp.get("/timeline")
+@cached_page
 def timeline() -> str:
     """Show every unit's events on one timeline."""
     catalog = library.get_catalog()
