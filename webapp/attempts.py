@@ -157,6 +157,29 @@ def get_attempt(
     return attempt
 
 
+def get_attempt_for_token(
+    s: Session, token: str | None, attempt_id: int, quiz_id: str
+) -> Attempt:
+    """Return the attempt of the learner with this cookie token, in one query.
+
+    Raises AttemptNotFound for another learner's attempt or an unknown id.
+    """
+    if token is None or not 0 <= attempt_id < 2**31:
+        raise AttemptNotFound(attempt_id)
+    attempt = s.scalar(
+        select(Attempt)
+        .join(Learner, Learner.id == Attempt.learner_id)
+        .where(
+            Attempt.id == attempt_id,
+            Attempt.quiz_id == quiz_id,
+            Learner.token == token,
+        )
+    )
+    if attempt is None:
+        raise AttemptNotFound(attempt_id)
+    return attempt
+
+
 def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
     """Return the attempt's responses by question id."""
     rows = s.scalars(select(Response).where(Response.attempt_id == attempt_id))

@@ -23,7 +23,7 @@ from webapp.content.domain import Question, Quiz
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
 from webapp.i18n import current_locale
-from webapp.learners import current_learner, ensure_learner
+from webapp.learners import current_learner, current_token, ensure_learner
 from webapp.models import Attempt, utcnow
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
@@ -33,10 +33,9 @@ Page = str | tuple[str, int] | WerkzeugResponse
 
 
 def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
-    learner = current_learner()
     try:
-        return attempts.get_attempt(
-            db.session, learner.id if learner else None, attempt_id, quiz.id
+        return attempts.get_attempt_for_token(
+            db.session, current_token(), attempt_id, quiz.id
         )
     except attempts.AttemptNotFound:
         abort(404)
