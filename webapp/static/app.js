@@ -120,8 +120,17 @@
     var minutes = parseInt(el.getAttribute("data-minutes"), 10);
     if (isNaN(minutes)) { return; }
     var template = el.textContent.replace(String(minutes), "{n}");
+    // Announced once at 5 and once at 1 minute left; the visible text is not a live region.
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("role", "status");
+    el.parentNode.insertBefore(status, el.nextSibling);
     window.setInterval(function () {
-      if (minutes > 0) { minutes -= 1; el.textContent = template.replace("{n}", String(minutes)); }
+      if (minutes > 0) {
+        minutes -= 1;
+        el.textContent = template.replace("{n}", String(minutes));
+        if (minutes === 5 || minutes === 1) { status.textContent = el.textContent; }
+      }
     }, 60000);
   }
 
