@@ -66,7 +66,6 @@ def main() -> int:
         with po_path.open("wb") as f:
             write_po(f, catalog, width=76, include_previous=True)
         fcntl.flock(lf, fcntl.LOCK_UN)
-    lock.unlink(missing_ok=True)
     print(f"{po_path}: filled {filled}")
     for key in unknown:
         print(f"unknown key (not in the catalog): {key}", file=sys.stderr)

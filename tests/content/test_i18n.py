@@ -439,3 +439,16 @@ def test_coverage_and_problems_of_a_catalog(sample):
     assert len(problems) == 1
     assert problems[0].path == "de.po"
     assert "1 gap but the English has 2" in problems[0].message
+
+
+def test_translated_key_terms_keep_their_english_anchors(tmp_path, sample):
+    """Cyrillic terms must not collapse to one anchor: links use the English slug."""
+    lesson = sample.lesson(next(iter(sample.lessons)))
+    rows = [
+        (f"lesson:{lesson.id}|key_terms.{t.slug}.term", t.term, f"Термин {i}", False)
+        for i, t in enumerate(lesson.key_terms)
+    ]
+    _write_catalog(tmp_path, "ru", rows)
+    russian = ContentTranslations.load(tmp_path).translate_lesson(lesson, "ru").value
+    assert [t.term for t in russian.key_terms][0] == "Термин 0"
+    assert [t.slug for t in russian.key_terms] == [t.slug for t in lesson.key_terms]

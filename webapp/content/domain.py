@@ -38,11 +38,13 @@ class KeyTerm:
     term: str
     definition: str
     aliases: tuple[str, ...] = ()
+    # Kept from the source language, so a translated term links to the same anchor.
+    anchor: str = ""
 
     @property
     def slug(self) -> str:
         """Return the anchor id used for this term on the reading page."""
-        return slugify(self.term)
+        return self.anchor or slugify(self.term)
 
 
 @dataclass(frozen=True, slots=True)

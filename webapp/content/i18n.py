@@ -306,6 +306,7 @@ class _Walk:
                         term.definition,
                     ),
                     aliases=aliases if aliases is not None else term.aliases,
+                    anchor=term.slug,
                 )
             )
         timeline = tuple(

@@ -31,6 +31,7 @@ from webapp.content.domain import (
     Section,
     Source,
     TimelineEvent,
+    slugify,
 )
 from webapp.content.errors import ContentError
 from webapp.content.fields import (
@@ -177,7 +178,9 @@ class KeyTermSchema(StrictSchema):
     @post_load
     def make(self, data: dict[str, Any], **_: Any) -> KeyTerm:
         """Build the KeyTerm."""
-        return KeyTerm(data["term"], data["definition"], tuple(data["aliases"]))
+        term = data["term"]
+        aliases = tuple(data["aliases"])
+        return KeyTerm(term, data["definition"], aliases, anchor=slugify(term))
 
 
 class TimelineEventSchema(StrictSchema):
