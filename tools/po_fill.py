@@ -63,8 +63,11 @@ def main() -> int:
                 msg.string = value if isinstance(value, str) else value[0]
             msg.flags.discard("fuzzy")
             filled += 1
-        with po_path.open("wb") as f:
+        # Write then rename, so a reader (interwar check) never sees half a file.
+        tmp = po_path.with_suffix(".po.tmp")
+        with tmp.open("wb") as f:
             write_po(f, catalog, width=76, include_previous=True)
+        tmp.replace(po_path)
         fcntl.flock(lf, fcntl.LOCK_UN)
     print(f"{po_path}: filled {filled}")
     for key in unknown:
