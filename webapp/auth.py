@@ -318,7 +318,8 @@ def teacher_required(view: Callable[P, R]) -> Callable[P, R | Any]:
     @functools.wraps(view)
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | Any:
         if current_teacher() is None:
-            return redirect(url_for("teacher.login", next=request.full_path))
+            back = request.full_path.rstrip("?")
+            return redirect(url_for("teacher.login", next=back))
         return view(*args, **kwargs)
 
     return wrapped

@@ -745,6 +745,16 @@ class Analysis:
 HISTOGRAM_BINS = 10
 
 
+def histogram_bounds() -> list[tuple[int, int]]:
+    """Return each histogram bin's lowest and highest whole percentage."""
+    tenth = 100 // HISTOGRAM_BINS
+    last = HISTOGRAM_BINS - 1
+    return [
+        (i * tenth, 100 if i == last else (i + 1) * tenth - 1)
+        for i in range(HISTOGRAM_BINS)
+    ]
+
+
 def _options(q: Any, picks: Mapping[str, int]) -> tuple[Option, ...]:
     if isinstance(q, SingleChoiceQuestion | MultipleChoiceQuestion):
         return tuple(
