@@ -12,7 +12,7 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
-    from webapp import config, i18n, library, security
+    from webapp import auth, config, i18n, library, security
     from webapp.extensions import babel, csrf, db
 
     instance_path = _instance_path(test_config)
@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     library.init_app(app)
+    auth.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     if app.config["AUTO_MIGRATE"]:
@@ -51,9 +52,9 @@ def _instance_path(test_config: Mapping[str, Any] | None) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.views import api, errors, health, lessons, quizzes
+    from webapp.views import api, classes, errors, health, lessons, quizzes, teacher
 
-    for module in (errors, health, lessons, quizzes, api):
+    for module in (errors, health, lessons, quizzes, api, classes, teacher):
         app.register_blueprint(module.bp)
 
 
