@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "webapp.commands.serve",
     "webapp.commands.authoring",
     "webapp.commands.translate",
+    "webapp.commands.classroom",
 )
 
 
