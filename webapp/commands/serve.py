@@ -66,6 +66,10 @@ def serve(
         f"{len(catalog.errors)} errors)"
     )
     click.echo(f"Instance: {app.instance_path}")
+    from webapp.commands.classroom import on_serve
+
+    for line in on_serve(app, f"http://{host}:{port}"):
+        click.echo(line)
     if dev:
         for error in catalog.errors:
             click.echo(f"  {error}", err=True)
