@@ -25,6 +25,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -33,7 +34,7 @@ from webapp.content.domain import Lesson, Question, Quiz, Score
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
 from webapp.i18n import current_locale
-from webapp.learners import current_learner, ensure_learner
+from webapp.learners import current_learner, current_token, ensure_learner
 from webapp.models import Attempt, Learner
 from webapp.views import api_schemas as s
 
@@ -149,11 +150,20 @@ def _validation_error(err: ValidationError) -> ApiError:
 
 def _learner_attempt(attempt_id: int) -> tuple[Attempt, Quiz]:
     """Return the current learner's attempt and its quiz, or 404 (others' too)."""
-    learner = current_learner()
-    attempt = db.session.get(Attempt, attempt_id) if learner else None
-    quiz = library.get_catalog().quiz(attempt.quiz_id) if attempt else None
-    if attempt is None or learner is None or attempt.learner_id != learner.id:
+    token = current_token()
+    # One query: the attempt only if it belongs to the learner of this cookie.
+    attempt = (
+        db.session.scalar(
+            select(Attempt)
+            .join(Learner, Learner.id == Attempt.learner_id)
+            .where(Attempt.id == attempt_id, Learner.token == token)
+        )
+        if token
+        else None
+    )
+    if attempt is None:
         raise ApiError(404, "not_found", "There is no such attempt.")
+    quiz = library.get_catalog().quiz(attempt.quiz_id)
     if quiz is None:
         raise ApiError(404, "not_found", "The quiz of this attempt no longer exists.")
     return attempt, quiz
@@ -245,7 +255,10 @@ def _see_title(q: Question) -> str | None:
 
 
 def _result(q: Question, answer: Any | None, score: Score) -> dict[str, Any]:
-    fb = presenters.feedback(q, answer, score, see_title=_see_title(q))
+    return _result_of(presenters.feedback(q, answer, score, see_title=_see_title(q)))
+
+
+def _result_of(fb: presenters.Feedback) -> dict[str, Any]:
     return {
         "state": fb.state,
         "correct": fb.state == "correct",
@@ -436,8 +449,9 @@ def answer(attempt_id: int, question_id: str) -> Response:
         raise _closed(found, quiz, closed.time_up) from None
     result = html = None
     if saved.score is not None:
-        result = _result(q, saved.answer, saved.score)
-        html = _feedback_html(quiz, found, q, pub, n, saved)
+        fb = presenters.feedback(q, saved.answer, saved.score, see_title=_see_title(q))
+        result = _result_of(fb)
+        html = _feedback_html(quiz, found, pub, n, fb)
     return _json(
         s.AnswerResponse(),
         {
@@ -453,13 +467,11 @@ def answer(attempt_id: int, question_id: str) -> Response:
 def _feedback_html(
     quiz: Quiz,
     attempt: Attempt,
-    q: Question,
     pub: Mapping[str, Any],
     n: int,
-    saved: attempts.Saved,
+    fb: presenters.Feedback,
 ) -> str:
     """Render the feedback block exactly as the question page does."""
-    assert saved.score is not None
     last = n >= len(attempt.question_ids)
     return render_template(
         "quizzes/_feedback.html",
@@ -468,7 +480,7 @@ def _feedback_html(
         n=n,
         pub=pub,
         stimulus_first=pub.get("stimulus") is not None,
-        fb=presenters.feedback(q, saved.answer, saved.score, see_title=_see_title(q)),
+        fb=fb,
         last=last,
         next_url=url_for("quizzes.results", quiz_id=quiz.id, attempt_id=attempt.id)
         if last
