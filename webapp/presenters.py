@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from flask import url_for
@@ -84,7 +85,14 @@ def is_blank(raw: Mapping[str, Sequence[str]]) -> bool:
 
 def inline(text: str | None) -> Markup:
     """Render a teacher's inline Markdown (prompt, choice, feedback) as safe HTML."""
-    return Markup(render_inline(text or ""))
+    return Markup(_inline_html(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _inline_html(text: str) -> str:
+    # Pages show the same prompts and choices over and over; rendering and
+    # sanitizing Markdown on every request was most of a question page's time.
+    return render_inline(text)
 
 
 @dataclass(frozen=True)
