@@ -347,11 +347,9 @@ def delete_class(class_id: int) -> Page:
     klass = _class_or_404(class_id)
     if request.method == "GET":
         return render_template("teacher/delete_class.html", klass=klass)
+    name = klass.name
     classroom.delete_class(_teacher().id, klass.id)
-    flash(
-        gettext("Class ‘%(name)s’ and all its data deleted.", name=klass.name),
-        "success",
-    )
+    flash(gettext("Class ‘%(name)s’ and all its data deleted.", name=name), "success")
     return redirect(url_for(".dashboard"))
 
 
@@ -417,11 +415,9 @@ def remove_student(class_id: int, member_id: int) -> Page:
         return render_template(
             "teacher/remove_student.html", klass=klass, member=member
         )
+    name = member.display_name
     classroom.remove_student(_teacher().id, klass.id, member.id)
-    flash(
-        gettext("%(name)s was removed from the class.", name=member.display_name),
-        "success",
-    )
+    flash(gettext("%(name)s was removed from the class.", name=name), "success")
     return redirect(url_for(".class_page", class_id=klass.id))
 
 
