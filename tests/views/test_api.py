@@ -362,3 +362,16 @@ def test_routing_errors_under_the_api_are_json(app: Flask) -> None:
     assert resp.status_code == 405
     assert resp.json["errors"][0]["code"] == "method_not_allowed"  # type: ignore[index]
     assert "GET" in resp.headers["Allow"]
+
+
+def test_csrf_meta_on_quiz_pages_only_and_readings_set_no_cookie(app: Flask) -> None:
+    client = app.test_client()
+    for path in ("/", "/lessons/sample", "/timeline"):
+        resp = client.get(path)
+        assert 'name="csrf-token"' not in web.html(resp), path
+        assert "Set-Cookie" not in resp.headers, path  # nothing per visitor to store
+    assert 'name="csrf-token"' in web.html(client.get("/quizzes/sample"))
+    aid = web.start(client)
+    page = web.html(client.get(f"/quizzes/sample/attempts/{aid}/q/1"))
+    assert 'name="csrf-token"' in page
+    assert 'data-module="instant"' in page
