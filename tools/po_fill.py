@@ -17,9 +17,30 @@ import json
 import sys
 from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
+from babel.messages.catalog import Message
+from babel.messages.pofile import read_po, unescape, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _restore_previous(msg: Message) -> None:
+    """Turn '#| msgid' lines, which Babel reads as comments, back into previous_id.
+
+    Written back as comments they would come out as '# | msgid', junk that hides
+    from translators what the English used to say.
+    """
+    kept, previous = [], []
+    for line in msg.user_comments:
+        if line.startswith("| "):
+            previous.append(line[2:].strip())
+        else:
+            kept.append(line)
+    if not previous:
+        return
+    msg.user_comments = kept
+    ids = [unescape(p.split(" ", 1)[1]) for p in previous if p.startswith("msgid ")]
+    ids += [unescape(p) for p in previous if p.startswith('"')]
+    msg.previous_id = ["".join(ids)] if ids else []
 
 
 def main() -> int:
@@ -41,13 +62,16 @@ def main() -> int:
             catalog = read_po(f, locale=args.lang, domain=args.domain)
         by_key = {}
         for msg in catalog:
+            _restore_previous(msg)
             if args.domain == "content":
                 # Content is never %-formatted; "13% of" is not a placeholder.
                 msg.flags.discard("python-format")
             if not msg.id:
                 continue
-            key = msg.context if args.domain == "content" else (
-                msg.id if isinstance(msg.id, str) else msg.id[0]
+            key = (
+                msg.context
+                if args.domain == "content"
+                else (msg.id if isinstance(msg.id, str) else msg.id[0])
             )
             by_key[key] = msg
         unknown = []
@@ -62,6 +86,7 @@ def main() -> int:
             else:
                 msg.string = value if isinstance(value, str) else value[0]
             msg.flags.discard("fuzzy")
+            msg.previous_id = []
             filled += 1
         # Write then rename, so a reader (interwar check) never sees half a file.
         tmp = po_path.with_suffix(".po.tmp")

@@ -15,9 +15,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _KEY = "interwar.catalog"
+_PAGE_CACHE = "interwar.page_cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
-# TODO(lead): copy lessons/, quizzes/ and content catalogs into webapp/bundled/ when
-# building the wheel, so `pip install .` outside a checkout has content.
+# setup.py copies lessons/, quizzes/ and the content catalogs here when building a
+# wheel, so `pip install .` outside a checkout has content.
 BUNDLED_CONTENT = PACKAGE_DIR / "bundled"
 
 
@@ -33,15 +34,23 @@ def content_root(configured: str | Path | None) -> Path:
 
 def init_app(app: Flask) -> None:
     """Load the catalog of the content root into app.extensions and log its errors."""
-    from webapp.content.catalog import load_catalog
-
     root = content_root(app.config.get("CONTENT_ROOT"))
     app.config["CONTENT_ROOT"] = str(root)
-    catalog = load_catalog(root)
+    load(app)
+
+
+def load(app: Flask) -> Catalog:
+    """(Re)load the content root's catalog; forget pages rendered from the old one."""
+    from webapp.content.catalog import load_catalog
+
+    catalog = load_catalog(app.config["CONTENT_ROOT"])
     for error in catalog.errors:
         # Broken files are left out; the rest of the site keeps working.
         log.warning("content error (file skipped): %s", error)
     app.extensions[_KEY] = catalog
+    # The reading pages' per-URL cache (views.lessons.cached_page) holds old text.
+    app.extensions.pop(_PAGE_CACHE, None)
+    return catalog
 
 
 def get_catalog() -> Catalog:
