@@ -52,9 +52,18 @@ def _instance_path(test_config: Mapping[str, Any] | None) -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from webapp.views import api, classes, errors, health, lessons, quizzes, teacher
+    from webapp.views import (
+        api,
+        classes,
+        errors,
+        health,
+        lessons,
+        preview,
+        quizzes,
+        teacher,
+    )
 
-    for module in (errors, health, lessons, quizzes, api, classes, teacher):
+    for module in (errors, health, lessons, quizzes, api, classes, teacher, preview):
         app.register_blueprint(module.bp)
 
 
