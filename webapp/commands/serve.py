@@ -1,4 +1,4 @@
-"""`interwar serve` (waitress, or Flask's reloader with --dev) and `interwar db`."""
+"""`interwar serve` (waitress, or with --dev Flask's debug server and live content)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,11 @@ _instance = click.option(
 @click.option("--port", default=8000, show_default=True, type=int, help="Port.")
 @_content
 @_instance
-@click.option("--dev", is_flag=True, help="Reload on changes; show content errors.")
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Live preview: reload saved content, show content errors and answers.",
+)
 @click.option(
     "--threads", default=8, show_default=True, type=int, help="Waitress threads."
 )
@@ -54,7 +58,7 @@ def serve(
     dev: bool,
     threads: int,
 ) -> None:
-    """Serve the app (waitress; with --dev, Flask's debug server and reloader)."""
+    """Serve the app (waitress; with --dev, a live preview for writing content)."""
     if dev and host not in ("127.0.0.1", "localhost", "::1"):
         # The debugger runs code typed into the browser: never on a network.
         raise click.UsageError("--dev serves only on 127.0.0.1 (it runs a debugger)")
@@ -73,10 +77,13 @@ def serve(
     if dev:
         for error in catalog.errors:
             click.echo(f"  {error}", err=True)
-        root = Path(app.config["CONTENT_ROOT"])
-        watch = [str(p) for p in root.glob("*/*.yaml")]
-        # Editing a lesson restarts the server, so the page shows the new text.
-        app.run(host=host, port=port, debug=True, use_reloader=True, extra_files=watch)
+        click.echo(
+            f"Live preview on http://{host}:{port}/: save a file and reload the "
+            "page; a broken file shows its errors there (Ctrl+C to stop)"
+        )
+        # No reloader process: the app reloads saved content itself on the next
+        # request (webapp.live), keeping the database and sign-ins, one process.
+        app.run(host=host, port=port, debug=True, use_reloader=False)
         return
     from waitress import serve as waitress_serve
 
