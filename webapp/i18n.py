@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, request, session, url_for
-from flask_babel import get_locale
+from flask import Flask, current_app, g, request, session, url_for
+from flask_babel import get_locale, get_translations
 from markupsafe import Markup
 
 # Each language named in itself (UI.md §12).
@@ -65,9 +65,28 @@ def _lang_links() -> list[dict[str, Any]]:
     return links
 
 
+def _translations() -> Any:
+    # Flask-Babel finds the catalog again on every _() (about 20 per page, a fifth
+    # of a question page's time); keep it for the request, per locale, so that
+    # force_locale() inside a request still switches.
+    locale = get_locale()
+    cached = g.get("_interwar_translations")
+    if cached is None or cached[0] is not locale:
+        cached = (locale, get_translations())
+        g._interwar_translations = cached
+    return cached[1]
+
+
 def init_app(app: Flask) -> None:
     """Remember ?lang= and give templates the language switcher's links."""
     app.before_request(_remember_lang)
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
 
     @app.context_processor
     def _inject() -> dict[str, Any]:
