@@ -40,6 +40,37 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"server at {url} did not start")
 
 
+def spawn_gunicorn(
+    app: str,
+    *,
+    port: int,
+    workers: int = 2,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = ROOT,
+) -> subprocess.Popen[bytes]:
+    """Start `gunicorn app` (sync workers) on 127.0.0.1:port in its own process
+    group, so the master and its workers can be signalled together."""
+    cmd = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers),
+        "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+        "--log-level", "warning", app,
+    ]
+    return subprocess.Popen(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True
+    )
+
+
+def stop_gunicorn(proc: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    """Signal the server's process group (SIGKILL: no goodbye) and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
 @contextlib.contextmanager
 def gunicorn(
     app: str,
@@ -51,25 +82,13 @@ def gunicorn(
 ) -> Iterator[str]:
     """Run `gunicorn app` (sync workers) on a free loopback port; yield its URL."""
     port = free_port()
-    cmd = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers),
-        "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-        "--log-level", "warning", app,
-    ]
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True
-    )
+    proc = spawn_gunicorn(app, port=port, workers=workers, env=env, cwd=cwd)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + probe)
         yield base
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        stop_gunicorn(proc)
 
 
 @dataclass(frozen=True)
