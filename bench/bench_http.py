@@ -11,9 +11,10 @@ with 16 connections for 10 s, 3 runs per scenario after a short warm-up:
             the quiz is in practice mode, so the same answer is graded and stored
             again on every request
 
-Prints one table of medians: rps, p50, p99, ratio to hello-world, goal, and any
-non-2xx responses. Goals: reading >= 0.7x, quiz >= 0.4x, submit >= 0.25x with
-p99 < 100 ms.
+Prints one table of medians: rps, p50, p99, ratio to hello-world, goal, any
+non-2xx responses, and the server's CPU per request (all gunicorn processes, from
+/proc), which stays meaningful when other work shares the machine.
+Goals: reading >= 0.7x, quiz >= 0.4x, submit >= 0.25x with p99 < 100 ms.
 
     python bench/bench_http.py [--seconds 10] [--runs 3] [--connections 16]
 """
@@ -23,7 +24,9 @@ from __future__ import annotations
 import argparse
 import http.cookiejar
 import json
+import os
 import re
+import statistics
 import sys
 import tempfile
 import textwrap
@@ -128,29 +131,60 @@ def _check(base: str, s: Session) -> None:
         assert json.load(resp)["status"] == "graded"
 
 
+def _server_cpu_seconds(url: str) -> float:
+    """Return the CPU time used so far by the gunicorn serving `url` (all workers).
+
+    The machine may be busy with other work, so throughput alone can mislead;
+    server CPU per request does not depend on what else runs.
+    """
+    bind = url.split("//", 1)[1].split("/", 1)[0]
+    ticks = 0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"gunicorn" not in cmdline or bind.encode() not in cmdline:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process went away
+        ticks += int(fields[11]) + int(fields[12])  # utime + stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+CPU: dict[str, float] = {}
+
+
 def _measure(
     url: str,
     args: argparse.Namespace,
     script: Path | None = None,
     env: dict[str, str] | None = None,
+    name: str = "",
 ) -> WrkResult:
     wrk(url, seconds=2, connections=args.connections, script=script, env=env)
-    runs = [
-        wrk(
+    runs = []
+    cpu_per_request = []
+    for _ in range(args.runs):
+        before = _server_cpu_seconds(url)
+        r = wrk(
             url,
             seconds=args.seconds,
             connections=args.connections,
             script=script,
             env=env,
         )
-        for _ in range(args.runs)
-    ]
-    for r in runs:
+        used = _server_cpu_seconds(url) - before
+        cpu_per_request.append(1000 * used / max(1.0, r.rps * args.seconds))
+        runs.append(r)
         print(
             f"    run: {r.rps:8.0f} rps  p50 {r.p50_ms:6.2f} ms  p99 {r.p99_ms:7.2f} ms"
-            f"  non-2xx {r.non_2xx}  socket errors {r.errors}",
+            f"  non-2xx {r.non_2xx}  socket errors {r.errors}"
+            f"  server cpu {cpu_per_request[-1]:.3f} ms/req",
             file=sys.stderr,
         )
+    CPU[name] = statistics.median(cpu_per_request)
     return median_result(runs)
 
 
@@ -165,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, WrkResult] = {}
     with gunicorn("hello_app:app", cwd=ROOT / "bench") as base:
         print("hello", file=sys.stderr)
-        results["hello"] = _measure(base + "/", args)
+        results["hello"] = _measure(base + "/", args, name="hello")
 
     with tempfile.TemporaryDirectory(prefix="interwar-bench-") as tmp:
         instance = Path(tmp) / "instance"
@@ -189,17 +223,25 @@ def main(argv: list[str] | None = None) -> int:
                 "BENCH_BODY": session.answer_body,
             }
             steps: list[tuple[str, Callable[[], WrkResult]]] = [
-                ("reading", lambda: _measure(base + READING, args)),
+                ("reading", lambda: _measure(base + READING, args, name="reading")),
                 (
                     "quiz",
                     lambda: _measure(
-                        base + session.question_path, args, scripts / "get.lua", lua_env
+                        base + session.question_path,
+                        args,
+                        scripts / "get.lua",
+                        lua_env,
+                        name="quiz",
                     ),
                 ),
                 (
                     "submit",
                     lambda: _measure(
-                        base + session.answer_path, args, scripts / "post.lua", lua_env
+                        base + session.answer_path,
+                        args,
+                        scripts / "post.lua",
+                        lua_env,
+                        name="submit",
                     ),
                 ),
             ]
@@ -225,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'scenario':<9} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}"
-        f" {'goal':>12} {'non-2xx':>8}  ok"
+        f" {'goal':>20} {'non-2xx':>8} {'cpu ms/req':>10}  ok"
     )
     for sc in scenarios:
         r = results[sc.name]
@@ -241,7 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             missed.append(sc.name)
         print(
             f"{sc.name:<9} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:6.2f}"
-            f" {goal:>12} {r.non_2xx:8d}  {'yes' if ok else 'NO'}"
+            f" {goal:>20} {r.non_2xx:8d} {CPU.get(sc.name, 0.0):10.3f}"
+            f"  {'yes' if ok else 'NO'}"
         )
     if missed:
         print(f"missed: {', '.join(missed)}")
