@@ -147,6 +147,8 @@ class Localized(Generic[T]):
     locale: str
     untranslated: frozenset[str] = frozenset()
     problems: tuple[Problem, ...] = ()
+    # field path → the English shown instead (feedback and answers are found by it)
+    fallback_text: Mapping[str, str] = field(default_factory=dict)
 
     def is_untranslated(self, path: str) -> bool:
         """Return True when the string at this field path is shown in English."""
@@ -739,6 +741,7 @@ class _Translate:
     def __init__(self, messages: Messages | None) -> None:
         self.messages = messages
         self.fallbacks: set[str] = set()
+        self.fallback_text: dict[str, str] = {}
         self.problems: list[Problem] = []
 
     def message(self, key: Key, msgid: str, comment: str | None) -> str | None:
@@ -750,11 +753,13 @@ class _Translate:
         )
         if found is None:
             self.fallbacks.add(key.path)
+            self.fallback_text[key.path] = msgid
         return found
 
     def reject(self, key: Key, msgid: str, reason: str) -> None:
         """A broken translation: show the English and report it."""
         self.fallbacks.add(key.path)
+        self.fallback_text[key.path] = msgid
         self.problems.append(Problem(key.context, key.path, msgid, reason))
 
 
@@ -765,7 +770,11 @@ def translate_lesson_with(
     visitor = _Translate(messages)
     value = _Walk(visitor).lesson(lesson)
     return Localized(
-        value, locale, frozenset(visitor.fallbacks), tuple(visitor.problems)
+        value,
+        locale,
+        frozenset(visitor.fallbacks),
+        tuple(visitor.problems),
+        visitor.fallback_text,
     )
 
 
@@ -776,7 +785,11 @@ def translate_quiz_with(
     visitor = _Translate(messages)
     value = _Walk(visitor).quiz(quiz)
     return Localized(
-        value, locale, frozenset(visitor.fallbacks), tuple(visitor.problems)
+        value,
+        locale,
+        frozenset(visitor.fallbacks),
+        tuple(visitor.problems),
+        visitor.fallback_text,
     )
 
 
