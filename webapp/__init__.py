@@ -12,7 +12,7 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
-    from webapp import auth, config, i18n, library, security
+    from webapp import auth, config, i18n, interface_catalogs, library, security
     from webapp.extensions import babel, csrf, db
 
     instance_path = _instance_path(test_config)
@@ -28,6 +28,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    interface_catalogs.init_app(app)  # a fresh checkout has no .mo files
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     security.init_app(app)
