@@ -18,13 +18,28 @@ def languages() -> tuple[str, ...]:
     return langs
 
 
+# Browsers send well under 200 bytes; a longer header is not worth parsing.
+MAX_ACCEPT_LANGUAGE = 1024
+
+
 def select_locale() -> str:
-    """Pick the interface locale for this request."""
+    """Pick the interface locale: `?lang=` kept in the session, else the browser's.
+
+    A malformed or oversized Accept-Language header gives the default (English),
+    never an error.
+    """
+    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if isinstance(chosen, str) and chosen in languages():
         return chosen
-    best = request.accept_languages.best_match(languages())
-    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+    header = request.headers.get("Accept-Language", "")
+    if not header or len(header) > MAX_ACCEPT_LANGUAGE:
+        return default
+    try:
+        best = request.accept_languages.best_match(languages())
+    except (ValueError, TypeError):  # pragma: no cover - werkzeug is lenient
+        return default
+    return best or default
 
 
 def current_locale() -> str:
