@@ -52,7 +52,7 @@ def test_event_dates(app: Flask) -> None:
     with app.test_request_context("/"):
         assert event_date(TimelineEvent(1926, None, None, "x")) == "1926"
         assert event_date(TimelineEvent(1925, 4, None, "x")) == "April 1925"
-        assert event_date(TimelineEvent(1922, 4, 16, "x")) == "April 16, 1922"
+        assert event_date(TimelineEvent(1922, 4, 16, "x")) == "16 April 1922"
     with app.test_request_context("/?lang=de"):
         from flask import session
 

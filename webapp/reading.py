@@ -8,8 +8,9 @@ from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
 
-from babel.dates import format_skeleton
-from flask_babel import format_date, get_locale
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from webapp.content.domain import KeyTerm, TimelineEvent
@@ -102,12 +103,30 @@ def event_iso(event: TimelineEvent) -> str:
     return f"{event.year:04d}-{event.month:02d}-{event.day:02d}"
 
 
+def _date_locale() -> Locale:
+    """Return the interface locale for dates; plain English writes "16 April 1922".
+
+    Babel's "en" is American ("April 16, 1922"); history books and the British
+    and international English the site uses put the day first.
+    """
+    locale = get_locale() or Locale.parse("en")
+    if locale.language == "en" and not locale.territory:
+        return Locale.parse("en_GB")
+    return locale
+
+
 def event_date(event: TimelineEvent) -> str:
-    """Return the event date in the interface locale at the precision it is known."""
+    """Return the event date in the interface locale at the precision it is known.
+
+    "16 April 1922", "16. April 1922", "16 апреля 1922 г."; "April 1925"; "1926".
+    """
     if event.month is None:
         return str(event.year)
+    locale = _date_locale()
     if event.day is None:
         return format_skeleton(
-            "yMMMM", dt.date(event.year, event.month, 1), locale=get_locale()
+            "yMMMM", dt.date(event.year, event.month, 1), locale=locale
         )
-    return str(format_date(dt.date(event.year, event.month, event.day), "long"))
+    return format_date(
+        dt.date(event.year, event.month, event.day), "long", locale=locale
+    )
