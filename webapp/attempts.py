@@ -106,6 +106,20 @@ def question_of(quiz: Quiz, attempt: Attempt, question_id: str) -> Question:
     return q
 
 
+def quiz_in_language(quiz: Quiz, attempt: Attempt) -> Quiz:
+    """Return the quiz in the attempt's language: what the learner sees and is graded.
+
+    An attempt keeps the language it was started in (Attempt.locale) until it is
+    submitted, even if the learner switches the interface language on the way:
+    short-answer forms are the English ones plus that language's, cloze gaps are
+    those of its text, and numbers are read the way that language writes them.
+    Every view, the API and the grading here use this one translated quiz.
+    """
+    from webapp import library
+
+    return library.localized_quiz(quiz, attempt.locale).value
+
+
 def presentation_of(attempt: Attempt, question_id: str) -> Mapping[str, Sequence[int]]:
     """Return the stored presentation of one question of the attempt."""
     got = attempt.presentations.get(question_id) or {}
@@ -402,12 +416,14 @@ def save_answer(
     quiz: Quiz,
     question_id: str,
     raw: Mapping[str, Sequence[str]],
-    locale: str,
+    locale: str | None = None,
     *,
     grace: int = 0,
 ) -> Saved:
     """Parse and store one answer; in practice mode grade it at once.
 
+    The answer is read and graded in the attempt's language (`quiz_in_language`);
+    `locale` overrides the language numbers are read in, for tests.
     Raises InputError (nothing is written) when the input cannot be read,
     AttemptClosed when submitted or out of time.
     """
@@ -418,10 +434,10 @@ def save_answer(
         now = db_now(s)
         if is_time_up(attempt, now, grace=grace):
             raise AttemptClosed(time_up=True)
-        q = question_of(quiz, attempt, question_id)
+        q = question_of(quiz_in_language(quiz, attempt), attempt, question_id)
         qtype = REGISTRY[q.type]
         answer = grading.parse_answer(
-            q, raw, presentation_of(attempt, question_id), locale
+            q, raw, presentation_of(attempt, question_id), locale or attempt.locale
         )
         score = grading.grade_answer(q, answer) if attempt.mode == "practice" else None
         resp = s.scalar(
@@ -474,6 +490,7 @@ def submit_attempt(learner_id: int, attempt_id: int, quiz: Quiz) -> Attempt:
 
 def _grade_and_close(s: Session, attempt: Attempt, quiz: Quiz, now: datetime) -> None:
     """Grade the stored answers of a locked attempt and mark it submitted."""
+    quiz = quiz_in_language(quiz, attempt)
     responses = responses_of(s, attempt.id)
     answers = answers_of(quiz, attempt, responses)
     plan = plan_of(attempt)

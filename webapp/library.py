@@ -11,10 +11,12 @@ from flask import Flask, abort, current_app
 if TYPE_CHECKING:
     from webapp.content.catalog import Catalog
     from webapp.content.domain import Lesson, Quiz
+    from webapp.content.i18n import ContentTranslations, Localized
 
 log = logging.getLogger(__name__)
 
 _KEY = "interwar.catalog"
+_TRANSLATIONS = "interwar.content_translations"
 _PAGE_CACHE = "interwar.page_cache"
 PACKAGE_DIR = Path(__file__).resolve().parent
 # setup.py copies lessons/, quizzes/ and the content catalogs here when building a
@@ -48,15 +50,52 @@ def load(app: Flask) -> Catalog:
         # Broken files are left out; the rest of the site keeps working.
         log.warning("content error (file skipped): %s", error)
     app.extensions[_KEY] = catalog
+    app.extensions[_TRANSLATIONS] = load_translations(app.config["CONTENT_ROOT"])
     # The reading pages' per-URL cache (views.lessons.cached_page) holds old text.
     app.extensions.pop(_PAGE_CACHE, None)
     return catalog
+
+
+def load_translations(root: str | Path) -> ContentTranslations:
+    """Return the content translations of a root; a broken catalog is logged."""
+    from webapp.content.i18n import ContentTranslations
+
+    translations = ContentTranslations.load(root)
+    for lang in translations.languages():
+        messages = translations.messages(lang)
+        for error in messages.errors if messages else ():
+            # The language falls back to English; the rest keeps working.
+            log.warning("content translation error: %s", error)
+    return translations
 
 
 def get_catalog() -> Catalog:
     """Return the catalog of the current app."""
     catalog: Catalog = current_app.extensions[_KEY]
     return catalog
+
+
+def get_translations() -> ContentTranslations:
+    """Return the content translations of the current app (loaded with the catalog)."""
+    translations: ContentTranslations | None = current_app.extensions.get(_TRANSLATIONS)
+    if translations is None:  # an app whose catalog was set by hand (tests)
+        translations = current_app.extensions[_TRANSLATIONS] = load_translations(
+            current_app.config["CONTENT_ROOT"]
+        )
+    return translations
+
+
+def localized_lesson(lesson: Lesson, locale: str) -> Localized[Lesson]:
+    """Return the lesson in `locale`; strings without a usable translation stay English.
+
+    A .po file edited while the app runs is read again on its next use.
+    """
+    return get_translations().translate_lesson(lesson, locale)
+
+
+def localized_quiz(quiz: Quiz, locale: str) -> Localized[Quiz]:
+    """Return the quiz in `locale` (the same object for the same quiz and catalog)."""
+    return get_translations().translate_quiz(quiz, locale)
 
 
 def lesson_or_404(lesson_id: str) -> Lesson:
