@@ -71,7 +71,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_percent
 
-    from webapp import library, presenters, reading
+    from webapp import i18n, library, localized, presenters, reading
 
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -80,6 +80,10 @@ def _register_template_helpers(app: Flask) -> None:
         event_iso=reading.event_iso,
         event_date=reading.event_date,
         inline=presenters.inline,
+        no_fallbacks=lambda locale=None: localized.nothing(
+            locale or i18n.current_locale()
+        ),
+        untranslated_marker=localized.marker,
         number_example=presenters.number_example,
         points_text=presenters.points_text,
         format_percent=format_percent,

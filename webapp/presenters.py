@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import url_for
 from flask_babel import format_decimal, gettext, ngettext
 from markupsafe import Markup
@@ -103,15 +105,52 @@ class FieldError:
     anchor: str
 
 
-def number_example(integer: bool) -> str:
-    """Return an example number in the interface locale, far from any likely key."""
-    return str(format_decimal(12 if integer else 2.5))
+def number_example(integer: bool, locale: str | None = None) -> str:
+    """Return an example number far from any likely key, written for `locale`.
+
+    Quiz pages pass the attempt's language, in which the answer is read (German
+    "2,5"); without it, the interface locale.
+    """
+    value = 12 if integer else 2.5
+    if locale is None:
+        return str(format_decimal(value))
+    return babel_format_decimal(value, locale=_babel_locale(locale))
+
+
+def _babel_locale(locale: str) -> Locale:
+    try:
+        return Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse("en")
+
+
+def answer_words(q: Question, answer: Any) -> str:
+    """Return the learner's answer in words (True/False in the interface language)."""
+    if q.type == "true_false":
+        return str(gettext("True") if answer else gettext("False"))
+    return REGISTRY[q.type].answer_text(q, answer)
+
+
+def key_words(q: Question) -> str:
+    """Return the right answer in words (True/False in the interface language)."""
+    if q.type == "true_false":
+        right = bool(getattr(q, "answer", False))
+        return str(gettext("True") if right else gettext("False"))
+    return REGISTRY[q.type].key_text(q)
 
 
 def input_error(
-    err: InputError, q: Question, pub: Mapping[str, Any], n: int
+    err: InputError,
+    q: Question,
+    pub: Mapping[str, Any],
+    n: int,
+    number_locale: str | None = None,
 ) -> FieldError:
-    """Translate a type's InputError into the page's message and field anchor."""
+    """Translate a type's InputError into the page's message and field anchor.
+
+    `number_locale` is the language numbers are read in (the attempt's), so the
+    example in a numeric error is one the learner can type.
+    """
     code, p = err.code, err.params
     first = first_field(pub, n)
     msg: str
@@ -142,7 +181,7 @@ def input_error(
     elif q.type == "short_answer":
         msg = gettext("Enter your answer to question %(n)s", n=n)
     elif q.type == "numeric":
-        example = number_example(bool(pub.get("integer")))
+        example = number_example(bool(pub.get("integer")), number_locale)
         msg = (
             gettext("Enter a number, like %(example)s", example=example)
             if code == "empty"
@@ -228,13 +267,14 @@ class Feedback:
     points: float
     max_points: float
     rows: tuple[str, ...] = field(default=())
+    # The teacher's texts of `messages`, to tell which fell back to English.
+    message_texts: tuple[str, ...] = field(default=())
 
 
 def feedback(
     q: Question, answer: Any | None, score: Score, see_title: str | None = None
 ) -> Feedback:
     """Build the result panel of a question once it is answered or submitted."""
-    qtype = REGISTRY[q.type]
     if answer is None:
         heading, state = gettext("Not answered"), "unanswered"
     elif score.correct:
@@ -254,9 +294,10 @@ def feedback(
     return Feedback(
         heading=heading,
         state=state,
-        your_answer=qtype.answer_text(q, answer) if answer is not None else None,
-        right_answer=qtype.key_text(q),
+        your_answer=answer_words(q, answer) if answer is not None else None,
+        right_answer=key_words(q),
         messages=tuple(inline(m) for m in score.feedback),
+        message_texts=tuple(score.feedback),
         explanation=inline(q.explanation),
         see_url=see_url,
         see_title=see_title,

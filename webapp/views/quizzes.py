@@ -18,8 +18,9 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp import attempts, grading, library, presenters, security
+from webapp import attempts, grading, library, localized, presenters, security
 from webapp.content.domain import Question, Quiz
+from webapp.content.i18n import Localized
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
 from webapp.i18n import current_locale
@@ -50,12 +51,33 @@ def _question_at(quiz: Quiz, attempt: Attempt, n: int) -> Question:
     return q
 
 
-def _see_title(q: Question) -> str | None:
+def _see_title(q: Question, locale: str) -> str | None:
+    """Return the title of the section a question points to, in `locale`."""
     if not (q.see and q.see_lesson):
         return None
     lesson = library.get_catalog().lesson(q.see_lesson)
-    section = lesson.section(q.see) if lesson else None
+    if lesson is None:
+        return None
+    section = library.localized_lesson(lesson, locale).value.section(q.see)
     return section.title if section else None
+
+
+def _shown(quiz: Quiz, attempt: Attempt) -> Localized[Quiz]:
+    """Return the quiz in the attempt's language (the one it is graded in)."""
+    return library.localized_quiz(quiz, attempt.locale)
+
+
+def _attempt_context(loc: Localized[Quiz], attempt: Attempt) -> dict[str, Any]:
+    """Return what every attempt page shows about its language."""
+    return {
+        "quiz": loc.value,
+        "quiz_tr": localized.for_quiz(loc),
+        "content_locale": attempt.locale,
+        # The learner switched language after starting: say why nothing changed.
+        "attempt_language": localized.language_name(attempt.locale)
+        if attempt.locale != current_locale()
+        else None,
+    }
 
 
 def _grace() -> int:
@@ -96,9 +118,11 @@ def start(quiz_id: str) -> Page:
     best = attempts.best_attempts(db.session, learner.id) if learner else {}
     opened = attempts.open_attempts(db.session, learner.id) if learner else {}
     lesson = library.get_catalog().lesson(quiz.lesson) if quiz.lesson else None
+    loc = library.localized_quiz(quiz, current_locale())
     return render_template(
         "quizzes/start.html",
-        quiz=quiz,
+        quiz=loc.value,
+        quiz_tr=localized.for_quiz(loc),
         lesson=lesson,
         best=best.get(quiz.id),
         unfinished=opened.get(quiz.id),
@@ -154,7 +178,8 @@ def _render_question(
     error: presenters.FieldError | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
-    q = _question_at(quiz, attempt, n)
+    loc = _shown(quiz, attempt)
+    q = _question_at(loc.value, attempt, n)
     qtype = REGISTRY[q.type]
     presentation = attempts.presentation_of(attempt, q.id)
     pub = _public(q, attempt)
@@ -169,13 +194,18 @@ def _render_question(
         and error is None
     ):
         fb = presenters.feedback(
-            q, answer, grading.grade_answer(q, answer), see_title=_see_title(q)
+            q,
+            answer,
+            grading.grade_answer(q, answer),
+            see_title=_see_title(q, attempt.locale),
         )
     elif values is None and answer is not None and not retry:
-        values = qtype.form_values(q, answer, presentation, current_locale())
+        # Written the way the attempt's language reads numbers back ("1,5").
+        values = qtype.form_values(q, answer, presentation, attempt.locale)
     html = render_template(
         "quizzes/question.html",
-        quiz=quiz,
+        **_attempt_context(loc, attempt),
+        tr=localized.for_quiz(loc).at(f"questions.{q.id}"),
         attempt=attempt,
         n=n,
         total=len(attempt.question_ids),
@@ -198,13 +228,13 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
     quiz = library.quiz_or_404(quiz_id)
     attempt = _attempt_or_404(quiz, attempt_id)
     if attempt.submitted:
-        return render_template("quizzes/closed.html", quiz=quiz, attempt=attempt), (
-            409 if request.method == "POST" else 200
-        )
+        return render_template(
+            "quizzes/closed.html", quiz=_shown(quiz, attempt).value, attempt=attempt
+        ), (409 if request.method == "POST" else 200)
     timed_out = _time_up(quiz, attempt)
     if timed_out is not None:
         return timed_out
-    q = _question_at(quiz, attempt, n)
+    q = _question_at(_shown(quiz, attempt).value, attempt, n)
     if request.method == "GET":
         return _render_question(quiz, attempt, n)
 
@@ -227,7 +257,6 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
             quiz,
             q.id,
             raw,
-            current_locale(),
             grace=_grace(),
         )
     except InputError as err:
@@ -238,7 +267,7 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
             attempt,
             n,
             values=shown,
-            error=presenters.input_error(err, q, pub, n),
+            error=presenters.input_error(err, q, pub, n, attempt.locale),
             status=422,
         )
     except attempts.AttemptClosed as closed:
@@ -246,7 +275,9 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
             timed = _time_up(quiz, attempt)
             if timed is not None:
                 return timed
-        return render_template("quizzes/closed.html", quiz=quiz, attempt=attempt), 409
+        return render_template(
+            "quizzes/closed.html", quiz=_shown(quiz, attempt).value, attempt=attempt
+        ), 409
     if attempt.mode == "practice":
         # The same page shows the feedback now (without ?retry=1).
         return redirect(
@@ -261,7 +292,7 @@ def _csrf_rerender() -> tuple[str, int]:
     quiz = library.quiz_or_404(str(args.get("quiz_id")))
     attempt = _attempt_or_404(quiz, int(args.get("attempt_id", 0)))
     n = int(args.get("n", 0))
-    q = _question_at(quiz, attempt, n)
+    q = _question_at(_shown(quiz, attempt).value, attempt, n)
     try:
         values = presenters.raw_answer(
             request.form, int(current_app.config["MAX_ANSWER_CHARS"])
@@ -289,9 +320,11 @@ def review(quiz_id: str, attempt_id: int) -> Page:
     if timed_out is not None:
         return timed_out
     responses = attempts.responses_of(db.session, attempt.id)
+    loc = _shown(quiz, attempt)
+    tr = localized.for_quiz(loc)
     rows = []
     for n, qid in enumerate(attempt.question_ids, 1):
-        q = quiz.question(qid)
+        q = loc.value.question(qid)
         if q is None:
             continue
         answer = attempts.load_answer(q, responses.get(qid))
@@ -299,14 +332,15 @@ def review(quiz_id: str, attempt_id: int) -> Page:
             {
                 "n": n,
                 "prompt": q.prompt,
+                "tr": tr.at(f"questions.{qid}"),
                 "answer": None
                 if answer is None
-                else REGISTRY[q.type].answer_text(q, answer),
+                else presenters.answer_words(q, answer),
             }
         )
     return render_template(
         "quizzes/review.html",
-        quiz=quiz,
+        **_attempt_context(loc, attempt),
         attempt=attempt,
         rows=rows,
         minutes_left=_minutes_left(attempt),
@@ -330,12 +364,16 @@ def results(quiz_id: str, attempt_id: int) -> Page:
     if not attempt.submitted:
         if attempt.mode == "test":
             return redirect(url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id))
-        return render_template("quizzes/finish.html", quiz=quiz, attempt=attempt)
+        return render_template(
+            "quizzes/finish.html", quiz=_shown(quiz, attempt).value, attempt=attempt
+        )
     responses = attempts.responses_of(db.session, attempt.id)
+    loc = _shown(quiz, attempt)
+    tr = localized.for_quiz(loc)
     items = []
     wrong = 0
     for n, qid in enumerate(attempt.question_ids, 1):
-        q = quiz.question(qid)
+        q = loc.value.question(qid)
         if q is None:
             continue
         resp = responses.get(qid)
@@ -346,13 +384,18 @@ def results(quiz_id: str, attempt_id: int) -> Page:
             {
                 "n": n,
                 "prompt": q.prompt,
-                "fb": presenters.feedback(q, answer, score, see_title=_see_title(q)),
+                "tr": tr.at(f"questions.{qid}"),
+                "fb": presenters.feedback(
+                    q, answer, score, see_title=_see_title(q, attempt.locale)
+                ),
             }
         )
     lesson = library.get_catalog().lesson(quiz.lesson) if quiz.lesson else None
+    if lesson is not None:
+        lesson = library.localized_lesson(lesson, current_locale()).value
     return render_template(
         "quizzes/results.html",
-        quiz=quiz,
+        **_attempt_context(loc, attempt),
         attempt=attempt,
         items=items,
         wrong=wrong,
