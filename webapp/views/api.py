@@ -1,5 +1,9 @@
 """The JSON API at /api/v1: units, quizzes, attempts and answers of the current learner.
 
+Texts are in the request's language (`?lang=`, the session, Accept-Language), as
+in the pages; an attempt's questions and results stay in the language it was
+started in, in which its answers are read and graded.
+
 The learner is the one named by the signed session cookie, as in the HTML pages;
 POSTs carry the page's CSRF token in an X-CSRFToken header. Every error is JSON
 `{"errors": [...]}` with a 4xx status. Nothing here grades or writes by itself:
@@ -29,8 +33,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from webapp import attempts, grading, library, presenters
+from webapp import attempts, grading, library, localized, presenters
 from webapp.content.domain import Lesson, Question, Quiz, Score
+from webapp.content.i18n import Localized
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
 from webapp.i18n import current_locale
@@ -210,6 +215,7 @@ def _learner_progress(
 def _quiz_summary(
     quiz: Quiz, best: Mapping[str, Attempt], opened: Mapping[str, Attempt]
 ) -> dict[str, Any]:
+    quiz = library.localized_quiz(quiz, current_locale()).value
     return {
         "id": quiz.id,
         "title": quiz.title,
@@ -227,6 +233,7 @@ def _quiz_summary(
 
 
 def _lesson_summary(lesson: Lesson) -> dict[str, Any]:
+    lesson = library.localized_lesson(lesson, current_locale()).value
     return {
         "id": lesson.id,
         "title": lesson.title,
@@ -246,16 +253,21 @@ def _public(q: Question, attempt: Attempt, n: int) -> dict[str, Any]:
     return {**pub, "n": n}
 
 
-def _see_title(q: Question) -> str | None:
+def _see_title(q: Question, locale: str) -> str | None:
     if not (q.see and q.see_lesson):
         return None
     lesson = library.get_catalog().lesson(q.see_lesson)
-    section = lesson.section(q.see) if lesson else None
+    if lesson is None:
+        return None
+    section = library.localized_lesson(lesson, locale).value.section(q.see)
     return section.title if section else None
 
 
-def _result(q: Question, answer: Any | None, score: Score) -> dict[str, Any]:
-    return _result_of(presenters.feedback(q, answer, score, see_title=_see_title(q)))
+def _result(
+    q: Question, answer: Any | None, score: Score, locale: str
+) -> dict[str, Any]:
+    fb = presenters.feedback(q, answer, score, see_title=_see_title(q, locale))
+    return _result_of(fb)
 
 
 def _result_of(fb: presenters.Feedback) -> dict[str, Any]:
@@ -274,6 +286,7 @@ def _result_of(fb: presenters.Feedback) -> dict[str, Any]:
 
 
 def _attempt_body(attempt: Attempt, quiz: Quiz) -> dict[str, Any]:
+    quiz = attempts.quiz_in_language(quiz, attempt)
     responses = attempts.responses_of(db.session, attempt.id)
     questions = []
     for n, qid in enumerate(attempt.question_ids, 1):
@@ -283,13 +296,17 @@ def _attempt_body(attempt: Attempt, quiz: Quiz) -> dict[str, Any]:
         answer = attempts.load_answer(q, responses.get(qid))
         practice = attempt.mode == "practice"
         graded = attempt.submitted or (practice and answer is not None)
-        result = _result(q, answer, grading.grade_answer(q, answer)) if graded else None
+        result = (
+            _result(q, answer, grading.grade_answer(q, answer), attempt.locale)
+            if graded
+            else None
+        )
         entry = {
             **_public(q, attempt, n),
             "answered": answer is not None,
             "your_answer": None
             if answer is None
-            else REGISTRY[q.type].answer_text(q, answer),
+            else presenters.answer_words(q, answer),
             "result": result,
         }
         # An object, not a dict: marshmallow would read a dict's missing "items"
@@ -402,10 +419,11 @@ def answer(attempt_id: int, question_id: str) -> Response:
     body = _body(s.AnswerRequest())
     if found.submitted:
         raise _closed(found, quiz, time_up=False)
-    if question_id not in found.question_ids or quiz.question(question_id) is None:
+    shown = library.localized_quiz(quiz, found.locale)
+    q = shown.value.question(question_id)
+    if question_id not in found.question_ids or q is None:
         raise ApiError(404, "not_found", "This question is not in the attempt.")
     n = found.question_ids.index(question_id) + 1
-    q = quiz.question(question_id)
     assert q is not None
     pub = _public(q, found, n)
     form = MultiDict(
@@ -439,19 +457,20 @@ def answer(attempt_id: int, question_id: str) -> Response:
             quiz,
             q.id,
             raw,
-            current_locale(),
             grace=_grace(),
         )
     except InputError as err:
-        msg = presenters.input_error(err, q, pub, n).message
+        msg = presenters.input_error(err, q, pub, n, found.locale).message
         raise ApiError(422, err.code, msg, "answer") from None
     except attempts.AttemptClosed as closed:
         raise _closed(found, quiz, closed.time_up) from None
     result = html = None
     if saved.score is not None:
-        fb = presenters.feedback(q, saved.answer, saved.score, see_title=_see_title(q))
+        fb = presenters.feedback(
+            q, saved.answer, saved.score, see_title=_see_title(q, found.locale)
+        )
         result = _result_of(fb)
-        html = _feedback_html(quiz, found, pub, n, fb)
+        html = _feedback_html(shown, found, pub, n, fb)
     return _json(
         s.AnswerResponse(),
         {
@@ -465,7 +484,7 @@ def answer(attempt_id: int, question_id: str) -> Response:
 
 
 def _feedback_html(
-    quiz: Quiz,
+    shown: Localized[Quiz],
     attempt: Attempt,
     pub: Mapping[str, Any],
     n: int,
@@ -473,9 +492,11 @@ def _feedback_html(
 ) -> str:
     """Render the feedback block exactly as the question page does."""
     last = n >= len(attempt.question_ids)
+    quiz = shown.value
     return render_template(
         "quizzes/_feedback.html",
         quiz=quiz,
+        tr=localized.for_quiz(shown).at(f"questions.{pub['id']}"),
         attempt=attempt,
         n=n,
         pub=pub,
