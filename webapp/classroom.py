@@ -775,10 +775,12 @@ def item_analysis(s: Session, assignment: Assignment, quiz: Quiz) -> Analysis:
     counted = [r.counted for r in rows if r.counted is not None]
     per_attempt: list[dict[str, grading.ItemResponse]] = []
     for attempt in counted:
+        # Graded as the learner saw it: a Russian attempt's forms and numbers.
+        shown = attempts.quiz_in_language(quiz, attempt)
         responses = attempts.responses_of(s, attempt.id)
         one: dict[str, grading.ItemResponse] = {}
         for qid in attempt.question_ids:
-            q = quiz.question(qid)
+            q = shown.question(qid)
             if q is None:
                 continue
             answer = attempts.load_answer(q, responses.get(qid))

@@ -26,7 +26,16 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp import attempts, auth, charts, classroom, grading, library, presenters
+from webapp import (
+    attempts,
+    auth,
+    charts,
+    classroom,
+    grading,
+    library,
+    localized,
+    presenters,
+)
 from webapp import classroom_text as text
 from webapp.classroom import FormError
 from webapp.content.domain import Quiz
@@ -623,15 +632,25 @@ def review(class_id: int, assignment_id: int, attempt_id: int) -> Page:
     if member is None or not attempt.submitted:
         abort(404)
     responses = attempts.responses_of(db.session, attempt.id)
+    # Graded and shown in the attempt's language, as the learner saw it; strings
+    # in another language than the teacher's get their lang attribute.
+    loc = library.localized_quiz(quiz, attempt.locale)
+    shown = attempts.quiz_in_language(quiz, attempt)
+    tr = localized.for_quiz(loc)
     items = []
     for n, qid in enumerate(attempt.question_ids, 1):
-        q = quiz.question(qid)
+        q = shown.question(qid)
         if q is None:
             continue
         answer = attempts.load_answer(q, responses.get(qid))
         score = grading.grade_answer(q, answer)
         items.append(
-            {"n": n, "prompt": q.prompt, "fb": presenters.feedback(q, answer, score)}
+            {
+                "n": n,
+                "prompt": q.prompt,
+                "tr": tr.at(f"questions.{qid}"),
+                "fb": presenters.feedback(q, answer, score),
+            }
         )
     return render_template(
         "teacher/review.html",
