@@ -45,6 +45,12 @@ def _phrases(msgid: str) -> Iterator[str]:
             yield text
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    """Return a message's id or string as a tuple (one item, or the plural forms)."""
+    items = value if isinstance(value, tuple | list) else (value,)
+    return tuple(str(v or "") for v in items)
+
+
 def english_phrases(lang: str, pot: Path = POT) -> dict[str, str]:
     """Return each English phrase that must not show in `lang`, with its msgid."""
     with pot.open("rb") as fh:
@@ -56,13 +62,10 @@ def english_phrases(lang: str, pot: Path = POT) -> dict[str, str]:
     for message in template:
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = _strings(message.id)
         found = catalog.get(message.id, message.context)
         if found is not None and not found.fuzzy:
-            strings = found.string
-            if not isinstance(strings, tuple):
-                strings = (strings,)
-            if tuple(strings[: len(ids)]) == ids:
+            if _strings(found.string)[: len(ids)] == ids:
                 continue  # the same words in this language ("OK", a name)
         for msgid in ids:
             for phrase in _phrases(msgid):
