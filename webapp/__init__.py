@@ -60,11 +60,22 @@ def _register_blueprints(app: Flask) -> None:
         health,
         lessons,
         preview,
+        privacy,
         quizzes,
         teacher,
     )
 
-    for module in (errors, health, lessons, quizzes, api, classes, teacher, preview):
+    for module in (
+        errors,
+        health,
+        lessons,
+        quizzes,
+        api,
+        classes,
+        teacher,
+        preview,
+        privacy,
+    ):
         app.register_blueprint(module.bp)
 
 

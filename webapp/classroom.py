@@ -23,7 +23,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from webapp import attempts, grading
+from webapp import attempts, grading, privacy
 from webapp.content.domain import (
     MultipleChoiceQuestion,
     Quiz,
@@ -255,17 +255,12 @@ def extra_minutes_problem(text: str) -> tuple[int, str | None]:
 
 
 def remove_student(teacher_id: int, class_id: int, membership_id: int) -> None:
-    """Remove a student from a class with their attempts at its assignments."""
+    """Remove a student from a class with their attempts and responses in it; a
+    student left in no class is deleted altogether (webapp.privacy)."""
     with db.transaction() as s:
         class_of(s, teacher_id, class_id)
-        member = member_of(s, class_id, membership_id)
-        s.execute(
-            delete(Attempt).where(
-                Attempt.learner_id == member.learner_id,
-                Attempt.assignment_id.in_(_assignment_ids(class_id)),
-            )
-        )
-        s.delete(member)
+        learner_id = member_of(s, class_id, membership_id).learner_id
+    privacy.remove_from_class(learner_id, class_id)
 
 
 # Student side --------------------------------------------------------------------

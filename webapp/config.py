@@ -53,6 +53,10 @@ class DefaultConfig:
     # Minutes after a deadline during which a save still counts (slow networks).
     DEADLINE_GRACE_SECONDS = 60
 
+    # Days an attempt outside any class is kept (INTERWAR_RETENTION_DAYS; 0 keeps
+    # them). Class attempts follow their class's own setting.
+    RETENTION_DAYS = 365
+
 
 def env_overrides(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return config values taken from INTERWAR_* environment variables."""

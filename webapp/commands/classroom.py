@@ -92,7 +92,8 @@ def add(email: str, password_stdin: bool, timezone: str, instance: str | None) -
 @click.command()
 @_instance
 def purge(instance: str | None) -> None:
-    """Delete attempts older than their class's retention, and expired sessions."""
+    """Delete attempts past their retention (class setting, INTERWAR_RETENTION_DAYS
+    outside classes) and expired sessions."""
     app = _app(instance)
     try:
         with app.app_context():
@@ -102,12 +103,29 @@ def purge(instance: str | None) -> None:
     click.echo(f"Deleted {attempts} expired attempts and {sessions} expired sessions.")
 
 
-def run_purge(app: Flask) -> tuple[int, int]:
-    """Purge expired attempts and teacher sessions; return how many of each."""
-    from webapp import auth, classroom
+def retention_days(app: Flask) -> int:
+    """Return INTERWAR_RETENTION_DAYS as a whole number of days (0 keeps)."""
+    raw = app.config.get("RETENTION_DAYS", 0)
+    try:
+        days = int(raw) if raw not in (None, "") else 0
+    except (TypeError, ValueError):
+        raise click.UsageError(
+            f"INTERWAR_RETENTION_DAYS must be a whole number of days, not {raw!r}"
+        ) from None
+    if days < 0:
+        raise click.UsageError("INTERWAR_RETENTION_DAYS must be 0 (keep) or more")
+    return days
 
+
+def run_purge(app: Flask) -> tuple[int, int]:
+    """Purge expired attempts (in classes and outside them) and teacher sessions;
+    return how many attempts and how many sessions."""
+    from webapp import auth, classroom, privacy
+
+    days = retention_days(app)
     with app.app_context():
-        return classroom.purge_expired(), auth.purge_sessions()
+        removed = classroom.purge_expired() + privacy.purge_self_study(days)
+        return removed, auth.purge_sessions()
 
 
 def on_serve(app: Flask, base_url: str) -> list[str]:
@@ -117,7 +135,7 @@ def on_serve(app: Flask, base_url: str) -> list[str]:
     lines = []
     removed, _ = run_purge(app)
     if removed:
-        lines.append(f"Retention: deleted {removed} attempts past their class's limit.")
+        lines.append(f"Retention: deleted {removed} attempts past their limit.")
     with app.app_context():
         if auth.teacher_count() == 0:
             hours = int(app.config["SETUP_TOKEN_HOURS"])
