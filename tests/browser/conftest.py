@@ -12,10 +12,12 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from werkzeug.serving import make_server
 
 from tests.conftest import SAMPLE
@@ -68,22 +70,24 @@ def browser_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    make_database: Any,
-    browser_content: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
-    """Serve the app on a free loopback port for the session; yield its base URL."""
-    app = create_app(
+def make_live_app(
+    database_url: str, content_root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Flask:
+    """Return an app for a live server on this database and content root."""
+    return create_app(
         {
-            "DATABASE_URL": make_database(),
-            "CONTENT_ROOT": str(browser_content),
+            "DATABASE_URL": database_url,
+            "CONTENT_ROOT": str(content_root),
             "INSTANCE_PATH": str(tmp_path_factory.mktemp("browser-instance")),
             "SECRET_KEY": "browser-test-secret",
             "AUTO_MIGRATE": True,
         }
     )
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[str]:
+    """Serve `app` in a thread on a free loopback port; yield its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -93,6 +97,18 @@ def live_server(
         server.shutdown()
         thread.join(timeout=10)
         app.extensions["interwar.engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    make_database: Any,
+    browser_content: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    """Serve the app on a free loopback port for the session; yield its base URL."""
+    app = make_live_app(make_database(), browser_content, tmp_path_factory)
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ page) is allowed; changing it is not.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from playwright.sync_api import Page
@@ -123,7 +124,7 @@ def _rows(page: Page, row_class: str) -> list[tuple[str, str]]:
     return out
 
 
-def _order_with_buttons(page: Page, wanted: list[str]) -> None:
+def _order_with_buttons(page: Page, wanted: list[str], status_word: str) -> None:
     """Put items in `wanted` order with the Move up buttons (JavaScript on)."""
     for position, text in enumerate(wanted):
         labels = [
@@ -149,11 +150,24 @@ def _order_with_buttons(page: Page, wanted: list[str]) -> None:
     ]
     assert labels == wanted
     status = page.locator("ul.order + [role='status']").inner_text()
-    assert "position" in status
+    assert status_word in status, status
 
 
-def answer(page: Page, q: Question, *, right: bool, js: bool) -> None:
-    """Answer q on the current page with the keyboard: right, or wrong."""
+def answer(
+    page: Page,
+    q: Question,
+    *,
+    right: bool,
+    js: bool,
+    words: Mapping[str, str] | None = None,
+) -> None:
+    """Answer q on the current page with the keyboard: right, or wrong.
+
+    `words` gives the interface's words for another language than English: "True",
+    "False", "position", "(first)", "(last)", and "short answer" (a form to type).
+    """
+    said = {"True": "True", "False": "False", "position": "position"}
+    said.update({"(first)": "(first)", "(last)": "(last)", **(words or {})})
     if isinstance(q, SingleChoiceQuestion):
         labels = [
             " ".join(t.split())
@@ -167,7 +181,7 @@ def answer(page: Page, q: Question, *, right: bool, js: bool) -> None:
             for t in page.locator(".choice__label").all_inner_texts()
         ]
         value = q.answer if right else not q.answer
-        _choose_radio(page, labels, "True" if value else "False")
+        _choose_radio(page, labels, said["True"] if value else said["False"])
     elif isinstance(q, MultipleChoiceQuestion):
         labels = [
             " ".join(t.split())
@@ -183,17 +197,19 @@ def answer(page: Page, q: Question, *, right: bool, js: bool) -> None:
             page.keyboard.press("Space")
         assert page.locator("input.choice__input:checked").count() == len(wanted)
     elif isinstance(q, ShortAnswerQuestion):
-        _type_into(page, "input.input", q.answers[0] if right else "Stresemann")
+        typed = said.get("short answer", q.answers[0])
+        _type_into(page, "input.input", typed if right else "Stresemann")
     elif isinstance(q, NumericQuestion):
         _type_into(page, "input.input", str(int(q.answer)) if right else "250000")
     elif isinstance(q, OrderingQuestion):
         wanted = list(q.items) if right else list(reversed(q.items))
         if js:
-            _order_with_buttons(page, wanted)
+            _order_with_buttons(page, wanted, said["position"])
         else:
             for label, select_id in _rows(page, "order__item"):
                 pos = wanted.index(label) + 1
-                option = {1: f"{pos} (first)", len(wanted): f"{pos} (last)"}.get(
+                first, last = said["(first)"], said["(last)"]
+                option = {1: f"{pos} {first}", len(wanted): f"{pos} {last}"}.get(
                     pos, str(pos)
                 )
                 _choose_option(page, select_id, option)
