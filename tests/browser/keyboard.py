@@ -225,8 +225,8 @@ def answer(
         gaps = page.locator("p.cloze input").evaluate_all(
             "(els) => els.map((e) => e.id)"
         )
-        words = [b.answers[0] if right else "nowhere" for b in q.blanks]
-        for gap_id, word in reversed(list(zip(gaps, words, strict=True))):
+        fills = [b.answers[0] if right else "nowhere" for b in q.blanks]
+        for gap_id, word in reversed(list(zip(gaps, fills, strict=True))):
             _type_into(page, f"#{gap_id}", word)
     else:  # pragma: no cover - a new type needs its keyboard path here
         raise AssertionError(q.type)
