@@ -28,6 +28,7 @@ from flask.testing import FlaskClient
 from tests import web
 from tests.conftest import REPO
 from webapp import library
+from webapp.commands import translate
 
 INTERFACE = REPO / "webapp" / "translations"
 POT = INTERFACE / "messages.pot"
@@ -256,3 +257,25 @@ def test_no_untranslated_interface_string_on_any_page(
         for msgid, names in sorted(by_msgid.items())
     )
     assert not found, f"English interface strings on {lang} pages:\n{report}"
+
+
+def test_interface_template_has_every_message_of_the_code() -> None:
+    """messages.pot holds what the code and templates say, so catalogs cover it."""
+    fresh = translate.extract_catalog(
+        translate.PACKAGE.parent,
+        translate.INTERFACE_MAP,
+        translate.INTERFACE_OPTIONS,
+        translate.INTERFACE_KEYWORDS,
+    )
+    with POT.open("rb") as fh:
+        template = read_po(fh)
+
+    def keys(catalog: Any) -> set[tuple[str | None, tuple[str, ...]]]:
+        return {(m.context, _strings(m.id)) for m in catalog if m.id}
+
+    new, gone = keys(fresh) - keys(template), keys(template) - keys(fresh)
+    hint = "run `interwar translate extract` and `interwar translate update`"
+    assert not new, f"not in messages.pot ({hint}): {sorted(new, key=str)}"
+    assert not gone, (
+        f"in messages.pot but no longer in the code ({hint}): {sorted(gone, key=str)}"
+    )
