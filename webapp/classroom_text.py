@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, format_time, get_datetime_format
-from flask_babel import gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext, ngettext
 
 from webapp.i18n import current_locale
 
@@ -85,17 +85,21 @@ def wait_message(wait: timedelta) -> str:
     seconds = max(1, int(wait.total_seconds() + 0.999))
     if seconds < 90:
         return str(
-            gettext(
+            ngettext(
                 "Too many wrong passwords for this account. "
-                "Wait %(seconds)s seconds, then try again.",
-                seconds=seconds,
+                "Wait %(num)s second, then try again.",
+                "Too many wrong passwords for this account. "
+                "Wait %(num)s seconds, then try again.",
+                seconds,
             )
         )
     return str(
-        gettext(
+        ngettext(
             "Too many wrong passwords for this account. "
-            "Wait %(minutes)s minutes, then try again.",
-            minutes=(seconds + 59) // 60,
+            "Wait %(num)s minute, then try again.",
+            "Too many wrong passwords for this account. "
+            "Wait %(num)s minutes, then try again.",
+            (seconds + 59) // 60,
         )
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import url_for
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import format_decimal, gettext, ngettext, pgettext
 from markupsafe import Markup
 
 from webapp.content.domain import Question, Score
@@ -280,12 +280,7 @@ def feedback(
     elif score.correct:
         heading, state = gettext("Correct"), "correct"
     elif score.points > 0:
-        heading = gettext(
-            "Partly correct: %(points)s of %(max)s points",
-            points=format_decimal(round(score.points, 2)),
-            max=format_decimal(score.max_points),
-        )
-        state = "partial"
+        heading, state = partly_correct_text(score.points, score.max_points), "partial"
     else:
         heading, state = gettext("Incorrect"), "incorrect"
     see_url = None
@@ -306,14 +301,60 @@ def feedback(
     )
 
 
+def _whole(total: float) -> int | None:
+    """Return a total as an int when it is whole; None for 2.5 and the like."""
+    return int(total) if float(total).is_integer() else None
+
+
+# A total with decimals ("of 2.5 points") is in CLDR's plural category for
+# decimals, which gettext's integer plural forms cannot express (Russian says
+# «из 2,5 балла», not the form of 2 or 5): such totals get a message of their own,
+# under the context "fractional total".
+
+
 def points_text(points: float, max_points: float) -> str:
     """Return "3 of 4 points" in the interface locale."""
+    params = {
+        "points": format_decimal(round(points, 2)),
+        "total": format_decimal(max_points),
+    }
+    whole = _whole(max_points)
+    if whole is None:
+        return str(
+            # i18n: the total has decimals: "1.5 of 2.5 points", ru «1,5 из 2,5 балла»
+            pgettext("fractional total", "%(points)s of %(total)s points", **params)
+        )
     return str(
         ngettext(
             "%(points)s of %(total)s point",
             "%(points)s of %(total)s points",
-            int(max_points) if float(max_points).is_integer() else 2,
-            points=format_decimal(round(points, 2)),
-            total=format_decimal(max_points),
+            whole,
+            **params,
+        )
+    )
+
+
+def partly_correct_text(points: float, max_points: float) -> str:
+    """Return the heading "Partly correct: 2 of 3 points" in the interface locale."""
+    params = {
+        "points": format_decimal(round(points, 2)),
+        "total": format_decimal(max_points),
+    }
+    whole = _whole(max_points)
+    if whole is None:
+        return str(
+            # i18n: the total has decimals: "1.5 of 2.5 points", ru «1,5 из 2,5 балла»
+            pgettext(
+                "fractional total",
+                "Partly correct: %(points)s of %(total)s points",
+                **params,
+            )
+        )
+    return str(
+        ngettext(
+            "Partly correct: %(points)s of %(total)s point",
+            "Partly correct: %(points)s of %(total)s points",
+            whole,
+            **params,
         )
     )

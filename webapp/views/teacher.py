@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from math import ceil
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -23,7 +24,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp import (
@@ -44,7 +45,7 @@ from webapp.models import ASSIGNMENT_GRADING, Assignment, Attempt, Classroom, Te
 
 bp = Blueprint("teacher", __name__, url_prefix="/teacher")
 
-Page = str | tuple[str, int] | WerkzeugResponse
+Page = str | tuple[str, int] | tuple[str, int, dict[str, str]] | WerkzeugResponse
 
 
 @bp.app_template_global()
@@ -123,6 +124,7 @@ def login() -> Page:
         errors.append(FormError("password_empty", "password"))
     status = 422
     throttled = None
+    headers: dict[str, str] = {}
     if not errors:
         try:
             teacher = auth.authenticate(email, password)
@@ -130,8 +132,13 @@ def login() -> Page:
             if err.code == "throttled" and err.wait is not None:
                 throttled = text.wait_message(err.wait)
                 status = 429
+                headers["Retry-After"] = str(ceil(err.wait.total_seconds()) or 1)
             else:
                 errors.append(FormError("bad_credentials", "email"))
+            # ASVS 16.3.1, without the address: the log names no one.
+            current_app.logger.warning(
+                "teacher sign-in failed", extra={"reason": err.code}
+            )
         else:
             auth.sign_in(teacher)
             current_app.logger.info("teacher %s signed in", teacher.id)
@@ -146,6 +153,7 @@ def login() -> Page:
             next=next_url,
         ),
         status,
+        headers,
     )
 
 
@@ -343,7 +351,11 @@ def retention(class_id: int) -> Page:
         flash(gettext("Attempts are kept until you delete the class."), "success")
     else:
         flash(
-            gettext("Attempts are deleted %(days)s days after they start.", days=days),
+            ngettext(
+                "Attempts are deleted %(num)s day after they start.",
+                "Attempts are deleted %(num)s days after they start.",
+                days,
+            ),
             "success",
         )
     return redirect(url_for(".class_page", class_id=klass.id))
