@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, current_app, g, request, session, url_for
@@ -54,6 +55,42 @@ def lang_attr(lang: str | None) -> Markup:
     return Markup(' lang="%s"') % lang
 
 
+# The timer's plural table covers 0..199 minutes; above that app.js uses the form of
+# 100 + n % 100, as every plural rule of gettext's languages repeats by the hundred.
+COUNTDOWN_TABLE = 200
+
+
+def _timer_text(n: int, shown: int | str) -> str:
+    raw = _translations().ungettext(
+        "Time left: about %(count)s minute", "Time left: about %(count)s minutes", n
+    )
+    return str(raw % {"count": shown})
+
+
+def countdown(minutes: int) -> dict[str, Any]:
+    """Return the timer's text now and its forms for every minute it counts down.
+
+    `forms` (JSON) holds the catalog's plural forms of the text with "{n}" for the
+    number; `plural` holds one digit per minute 0, 1, 2, ...: the index of its form.
+    So app.js says "1 minute" (ru «1 минута», «2 минуты», «5 минут») as it counts
+    down, with the plural forms chosen here by the catalog's own rule.
+    """
+    minutes = max(0, int(minutes))
+    forms: list[str] = []
+    index: list[str] = []
+    for n in range(min(minutes, COUNTDOWN_TABLE - 1) + 1):
+        form = _timer_text(n, "{n}")
+        if form not in forms:
+            forms.append(form)
+        index.append(str(forms.index(form)))
+    return {
+        "minutes": minutes,
+        "text": _timer_text(minutes, minutes),
+        "forms": json.dumps(forms, ensure_ascii=False),
+        "plural": "".join(index),
+    }
+
+
 def _remember_lang() -> None:
     lang = request.args.get("lang")
     if lang in languages():
@@ -95,6 +132,8 @@ def _translations() -> Any:
 def init_app(app: Flask) -> None:
     """Remember ?lang= and give templates the language switcher's links."""
     app.before_request(_remember_lang)
+    # A global, not a context variable: macros.html is imported without context.
+    app.jinja_env.globals["countdown"] = countdown
     app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),

@@ -115,11 +115,21 @@
     }
   }
 
-  /* Timer (UI.md §8): the server writes the minutes; this counts them down once a minute. */
+  /* Timer (UI.md §8): the server writes the minutes; this counts them down once a minute.
+     data-forms: the text's plural forms with {n}; data-plural: one digit per minute
+     0, 1, 2, ... naming its form (from the server's catalog, so "1 minute", «2 минуты»,
+     «5 минут»); past the table, minute n takes the form of 100 + n % 100. */
   function initTimer(el) {
     var minutes = parseInt(el.getAttribute("data-minutes"), 10);
     if (isNaN(minutes)) { return; }
-    var template = el.textContent.replace(String(minutes), "{n}");
+    var plural = el.getAttribute("data-plural") || "";
+    var forms;
+    try { forms = JSON.parse(el.getAttribute("data-forms") || "[]"); } catch (e) { forms = []; }
+    if (!plural || !forms.length) { return; }
+    function text(n) {
+      var form = forms[parseInt(plural.charAt(n < plural.length ? n : 100 + n % 100), 10)];
+      return form === undefined ? el.textContent : form.split("{n}").join(String(n));
+    }
     // Announced once at 5 and once at 1 minute left; the visible text is not a live region.
     var status = document.createElement("p");
     status.className = "visually-hidden";
@@ -128,7 +138,7 @@
     window.setInterval(function () {
       if (minutes > 0) {
         minutes -= 1;
-        el.textContent = template.replace("{n}", String(minutes));
+        el.textContent = text(minutes);
         if (minutes === 5 || minutes === 1) { status.textContent = el.textContent; }
       }
     }, 60000);
