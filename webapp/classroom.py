@@ -81,9 +81,21 @@ def new_join_code(length: int = CODE_LENGTH) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
+# Cyrillic capitals that look like Latin ones, as a learner on a Russian keyboard
+# types them (lower case is upper-cased first): А→A, В→B, ... Х→X.
+_CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
+# Spaces of every kind and hyphens and dashes people type or paste inside a code.
+_CODE_SEPARATORS = frozenset(" \t\u00a0\u202f\u2009-\u2010\u2011\u2012\u2013\u2014\u2212")
+
+
 def normalize_code(text: str) -> str:
-    """Return a typed code as stored: upper case, without spaces or hyphens."""
-    return "".join(c for c in text.upper() if c not in " -\t")
+    """Return a typed code as stored: upper case, without spaces or hyphens.
+
+    Cyrillic look-alike letters (a Russian keyboard's «КР4НТW») become the Latin
+    letters they look like.
+    """
+    upper = text.upper().translate(_CYRILLIC_LOOKALIKES)
+    return "".join(c for c in upper if c not in _CODE_SEPARATORS and not c.isspace())
 
 
 # Teacher side: classes -----------------------------------------------------------
