@@ -18,8 +18,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from webapp import library
+from webapp.content.domain import Quiz
 from webapp.content.i18n import Localized
 from webapp.i18n import LANGUAGE_NAMES, current_locale, lang_attr
 
@@ -151,3 +153,34 @@ def for_lesson(localized: Localized[Any]) -> Fallbacks:
 def for_quiz(localized: Localized[Any]) -> Fallbacks:
     """Return the fallbacks of a translated quiz."""
     return Fallbacks(localized, str(localized.value.language))
+
+
+@dataclass(frozen=True)
+class ShownQuiz:
+    """A quiz in the request's language and the fallbacks of its strings."""
+
+    quiz: Quiz
+    tr: Fallbacks
+
+
+def shown_quiz(quiz: Quiz, locale: str | None = None) -> ShownQuiz:
+    """Return the quiz translated into `locale` (default: the request's language).
+
+    For pages that name a quiz outside the quiz pages (class and teacher pages):
+    `shown.quiz.title` for plain text (<title>, <option>), `quiz_text` for HTML.
+    """
+    loc = library.localized_quiz(quiz, locale or current_locale())
+    return ShownQuiz(loc.value, for_quiz(loc))
+
+
+def quiz_text(quiz: Quiz, path: str = "title") -> Markup:
+    """Return a quiz's title or description as HTML in the request's language.
+
+    A string that fell back to English is wrapped in a span with lang="en" and
+    followed by the "not yet translated" marker.
+    """
+    shown = shown_quiz(quiz)
+    text = str(getattr(shown.quiz, path, "") or "")
+    if not shown.tr.en(path):
+        return Markup(escape(text))
+    return Markup("<span%s>%s</span>%s") % (shown.tr.lang(path), text, shown.tr.mark(path))

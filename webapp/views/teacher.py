@@ -99,6 +99,8 @@ def _helpers() -> dict[str, Any]:
         "grading_name": text.grading_name,
         "mode_name": text.mode_name,
         "task_status": text.task_status,
+        "shown_quiz": localized.shown_quiz,
+        "quiz_text": localized.quiz_text,
     }
 
 
@@ -459,7 +461,7 @@ def new_assignment(class_id: int) -> Page:
         data, errors = classroom.parse_assignment(values, quizzes, teacher.timezone)
         if data is not None:
             classroom.create_assignment(teacher.id, klass.id, data)
-            title = quizzes[data.quiz_id].title
+            title = localized.shown_quiz(quizzes[data.quiz_id]).quiz.title
             flash(
                 gettext("‘%(title)s’ is assigned to the class.", title=title), "success"
             )
@@ -467,7 +469,10 @@ def new_assignment(class_id: int) -> Page:
     return render_template(
         "teacher/new_assignment.html",
         klass=klass,
-        quizzes=sorted(quizzes.values(), key=lambda q: q.title.casefold()),
+        quizzes=sorted(
+            (localized.shown_quiz(q) for q in quizzes.values()),
+            key=lambda shown: shown.quiz.title.casefold(),
+        ),
         values=values,
         errors=errors,
         error_map=_error_map(errors),
