@@ -16,14 +16,18 @@ its score or its answers' points ("half-written"); nobody may have two attempts
 ("duplicates"). Prints throughput, p50/p99 latency and those counts, and exits 1 if
 anything was lost, half-written or duplicated, or a steady-phase student failed.
 
+--json FILE also writes every phase's figures as JSON (for bench/run_all.py).
+
     python bench/bench_burst.py [--students 300] [--window 10] [--workers 2]
                                 [--db sqlite|postgresql|both] [--pg-url URL] [--quick]
+                                [--json FILE]
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -380,8 +384,12 @@ def verify(env: dict[str, str], phase: Phase, assignment_id: int) -> None:
     VERDICTS[phase.name] = verdict
 
 
+RESULTS: list[dict[str, Any]] = []
+
+
 def report(label: str, phase: Phase) -> bool:
-    """Print one phase's figures; return True if it is clean."""
+    """Print one phase's figures (and keep them for --json); return True if it is
+    clean."""
     v = VERDICTS[phase.name]
     ok = sum(1 for s in phase.students if s.submitted)
     failed = [s for s in phase.students if not s.submitted]
@@ -402,6 +410,26 @@ def report(label: str, phase: Phase) -> bool:
     clean = v.lost == 0 and v.half_written == 0 and v.duplicates == 0
     if phase.name == "steady":
         clean = clean and not failed
+    RESULTS.append(
+        {
+            "db": label,
+            "phase": phase.name,
+            "students": len(phase.students),
+            "submitted": ok,
+            "failed": len(failed),
+            "requests": len(lat),
+            "seconds": phase.seconds,
+            "rps": rps,
+            "submissions_per_s": ok / phase.seconds if phase.seconds else 0.0,
+            "p50_ms": p50,
+            "p99_ms": p99,
+            "kills": phase.kills,
+            "lost": v.lost,
+            "half_written": v.half_written,
+            "duplicates": v.duplicates,
+            "ok": clean,
+        }
+    )
     return clean
 
 
@@ -449,14 +477,33 @@ def main() -> int:
     parser.add_argument(
         "--quick", action="store_true", help="a 3-second window (for CI)"
     )
+    parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
     window = 3.0 if args.quick else args.window
-    clean = True
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
     print(
         f"burst: {args.students} students over {window:g} s, gunicorn "
         f"{args.workers} sync workers, 1 join + 1 start + 3 answers + 1 submit each"
     )
+    try:
+        clean = _run_all(args, dbs, window)
+    finally:
+        if args.json:
+            figures = {
+                "benchmark": "burst",
+                "students": args.students,
+                "window_s": window,
+                "workers": args.workers,
+                "phases": RESULTS,
+            }
+            Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
+    print("result:", "clean" if clean else "FAILED (see above)")
+    return 0 if clean else 1
+
+
+def _run_all(args: argparse.Namespace, dbs: tuple[str, ...], window: float) -> bool:
+    """Run both phases on each database; return True if all were clean."""
+    clean = True
     for kind in dbs:
         tmp = Path(tempfile.mkdtemp(prefix="interwar-burst-"))
         content = tmp / "content"
@@ -480,8 +527,7 @@ def main() -> int:
             if cleanup is not None:
                 cleanup()
             shutil.rmtree(tmp, ignore_errors=True)
-    print("result:", "clean" if clean else "FAILED (see above)")
-    return 0 if clean else 1
+    return clean
 
 
 if __name__ == "__main__":

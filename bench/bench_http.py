@@ -15,8 +15,10 @@ Prints one table of medians: rps, p50, p99, ratio to hello-world, goal, any
 non-2xx responses, and the server's CPU per request (all gunicorn processes, from
 /proc), which stays meaningful when other work shares the machine.
 Goals: reading >= 0.7x, quiz >= 0.4x, submit >= 0.25x with p99 < 100 ms.
+--json FILE also writes the table as JSON (for bench/run_all.py).
 
     python bench/bench_http.py [--seconds 10] [--runs 3] [--connections 16]
+                               [--json FILE]
 """
 
 from __future__ import annotations
@@ -194,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--json", metavar="FILE", help="also write the table here")
     args = parser.parse_args(argv)
 
     results: dict[str, WrkResult] = {}
@@ -257,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     floor = results["hello"].rps
     missed = []
+    rows = []
     print(
         textwrap.dedent(
             f"""
@@ -281,6 +285,21 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and r.non_2xx == 0 and r.errors == 0
         if not ok:
             missed.append(sc.name)
+        rows.append(
+            {
+                "name": sc.name,
+                "rps": r.rps,
+                "p50_ms": r.p50_ms,
+                "p99_ms": r.p99_ms,
+                "ratio": ratio,
+                "goal": sc.goal,
+                "p99_limit_ms": sc.p99_limit_ms,
+                "non_2xx": r.non_2xx,
+                "errors": r.errors,
+                "cpu_ms_per_request": CPU.get(sc.name, 0.0),
+                "ok": ok,
+            }
+        )
         print(
             f"{sc.name:<9} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:6.2f}"
             f" {goal:>20} {r.non_2xx:8d} {CPU.get(sc.name, 0.0):10.3f}"
@@ -288,6 +307,16 @@ def main(argv: list[str] | None = None) -> int:
         )
     if missed:
         print(f"missed: {', '.join(missed)}")
+    if args.json:
+        figures = {
+            "benchmark": "http",
+            "workers": 2,
+            "connections": args.connections,
+            "runs": args.runs,
+            "seconds": args.seconds,
+            "scenarios": rows,
+        }
+        Path(args.json).write_text(json.dumps(figures, indent=2) + "\n")
     return 1 if missed else 0
 
 
