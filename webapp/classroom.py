@@ -85,7 +85,9 @@ def new_join_code(length: int = CODE_LENGTH) -> str:
 # types them (lower case is upper-cased first): А→A, В→B, ... Х→X.
 _CYRILLIC_LOOKALIKES = str.maketrans("АВЕКМНОРСТУХ", "ABEKMHOPCTYX")
 # Spaces of every kind and hyphens and dashes people type or paste inside a code.
-_CODE_SEPARATORS = frozenset(" \t\u00a0\u202f\u2009-\u2010\u2011\u2012\u2013\u2014\u2212")
+_CODE_SEPARATORS = frozenset(
+    " \t\u00a0\u202f\u2009-\u2010\u2011\u2012\u2013\u2014\u2212"
+)
 
 
 def normalize_code(text: str) -> str:

@@ -183,4 +183,8 @@ def quiz_text(quiz: Quiz, path: str = "title") -> Markup:
     text = str(getattr(shown.quiz, path, "") or "")
     if not shown.tr.en(path):
         return Markup(escape(text))
-    return Markup("<span%s>%s</span>%s") % (shown.tr.lang(path), text, shown.tr.mark(path))
+    return Markup("<span%s>%s</span>%s") % (
+        shown.tr.lang(path),
+        text,
+        shown.tr.mark(path),
+    )
