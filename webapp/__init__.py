@@ -12,7 +12,15 @@ from flask import Flask
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
-    from webapp import auth, config, i18n, interface_catalogs, library, security
+    from webapp import (
+        auth,
+        config,
+        i18n,
+        interface_catalogs,
+        library,
+        observability,
+        security,
+    )
     from webapp.extensions import babel, csrf, db
 
     instance_path = _instance_path(test_config)
@@ -26,6 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret_key(instance_path)
 
+    observability.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     interface_catalogs.init_app(app)  # a fresh checkout has no .mo files
