@@ -48,7 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["AUTO_MIGRATE"]:
         from webapp.db import upgrade
 
-        upgrade(db.engine_for(app))
+        upgrade(db.engine_for(app), backup_dir=Path(app.instance_path) / "backups")
     return app
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ def default_url(instance_path: str | Path) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, synchronous=FULL, busy_timeout, FKs."""
     parsed = make_url(url)
+    # Error messages (and so the logs) must not carry answers or display names.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, **kwargs)
@@ -117,12 +120,82 @@ def alembic_config(url: str) -> Any:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply migrations up to `revision`, one process at a time."""
+class UnknownRevision(RuntimeError):
+    """The database was migrated by a version of the app that this one does not know."""
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the database's Alembic revision (None: not migrated yet)."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        rev: str | None = MigrationContext.configure(conn).get_current_revision()
+        return rev
+
+
+def check_revision(engine: Engine) -> None:
+    """Raise UnknownRevision if the database is at a revision we have no script for."""
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
+    rev = current_revision(engine)
+    if rev is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config(str(engine.url)))
+    try:
+        known = script.get_revision(rev) is not None
+    except CommandError:
+        known = False
+    if not known:
+        raise UnknownRevision(
+            f"the database is at revision {rev!r}, which this version of Interwar "
+            "Lessons does not know (a newer version migrated it?); refusing to start. "
+            "Install that version again, or restore a copy from instance/backups/"
+        )
+
+
+def backup_sqlite(engine: Engine, folder: Path) -> Path:
+    """Copy a SQLite database, even while in use, to folder/<UTC time>.sqlite."""
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = folder / f"{stamp}.sqlite"
+    raw = engine.raw_connection()
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            raw.driver_connection.backup(dest)  # type: ignore[union-attr]
+        finally:
+            dest.close()
+    finally:
+        raw.close()
+    return target
+
+
+def upgrade(
+    engine: Engine, revision: str = "head", backup_dir: Path | None = None
+) -> Path | None:
+    """Apply migrations up to `revision`, one process at a time.
+
+    With `backup_dir`, a SQLite database that holds data and has migrations to
+    apply is first copied there; returns the copy's path, if one was made.
+    """
     from alembic import command
+    from alembic.script import ScriptDirectory
     from sqlalchemy import text
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    check_revision(engine)
+    backup = None
+    current = current_revision(engine)
+    if (
+        backup_dir is not None
+        and engine.dialect.name == "sqlite"
+        and current is not None
+        and current != ScriptDirectory.from_config(cfg).get_current_head()
+    ):
+        backup = backup_sqlite(engine, backup_dir)
     # Several workers may start at once: SQLite's BEGIN IMMEDIATE and PostgreSQL's
     # advisory lock let one migrate while the others wait and then find nothing to do.
     with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn:
@@ -130,3 +203,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(740519)"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    return backup

@@ -22,7 +22,12 @@ def _app(content: str | None, instance: str | None, dev: bool = False) -> Flask:
     config: dict[str, Any] = {"AUTO_MIGRATE": True}
     if dev:
         config["DEV"] = True
-    return create_app(config)
+    from webapp.db import UnknownRevision
+
+    try:
+        return create_app(config)
+    except UnknownRevision as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 _content = click.option(
@@ -102,6 +107,7 @@ def db() -> None:
 def upgrade(instance: str | None, revision: str) -> None:
     """Apply the database migrations (the URL comes from INTERWAR_DATABASE_URL)."""
     from webapp import create_app
+    from webapp.db import UnknownRevision
     from webapp.db import upgrade as do_upgrade
 
     if instance:
@@ -109,7 +115,9 @@ def upgrade(instance: str | None, revision: str) -> None:
     app = create_app()
     engine = app.extensions["interwar.engine"]
     try:
-        do_upgrade(engine, revision)
+        do_upgrade(engine, revision, backup_dir=Path(app.instance_path) / "backups")
+    except UnknownRevision as exc:
+        raise click.ClickException(str(exc)) from None
     finally:
         engine.dispose()
     click.echo(f"Database at {revision}: {engine.url.render_as_string()}")
