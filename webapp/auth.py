@@ -179,6 +179,9 @@ def authenticate(email: str, password: str) -> Teacher:
     teacher = db.session.scalar(
         select(Teacher).where(Teacher.email == normalize_email(email))
     )
+    # Give the connection back before the slow hash: held through it, a burst of
+    # sign-ins took every pooled connection and then waited for a second one.
+    db.session.commit()
     ph = hasher()
     try:
         if teacher is None:
