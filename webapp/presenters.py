@@ -158,9 +158,10 @@ def input_error(
     if code == "unexpected_field":
         msg = gettext("Your answer to question %(n)s could not be read", n=n)
     elif code == "too_long":
-        msg = gettext(
-            "Your answer must be %(limit)s characters or fewer",
-            limit=p.get("limit", 100),
+        msg = ngettext(
+            "Your answer must be %(num)s character or fewer",
+            "Your answer must be %(num)s characters or fewer",
+            int(p.get("limit", 100)),
         )
     elif code == "stale":
         msg = gettext("This question changed after you started – answer it again")

@@ -22,8 +22,9 @@ from tests import classroom as cr
 from tests import web
 from tests.conftest import REPO
 from tests.test_i18n_web import po_text
-from webapp import classroom_text, i18n, presenters
+from webapp import classroom_text, i18n, library, presenters
 from webapp.classroom import normalize_code
+from webapp.content.question_types import InputError
 
 
 def _in(app: Flask, lang: str) -> Any:
@@ -325,3 +326,24 @@ def test_class_and_teacher_pages_show_the_translated_quiz_title(
         assert "Two outsiders" not in page, url
     page = web.html(teacher.get(f"{base}/assignments/new"))
     assert f'<option value="rapallo">{russian}</option>' in page
+
+
+@pytest.mark.parametrize(
+    ("lang", "limit", "words"),
+    [
+        ("en", 1, "Your answer must be 1 character or fewer"),
+        ("en", 100, "Your answer must be 100 characters or fewer"),
+        ("ru", 21, "не более 21 символа"),
+        ("ru", 100, "не более 100 символов"),
+        ("de", 100, "höchstens 100 Zeichen"),
+    ],
+)
+def test_answer_length_limit_declines(
+    app: Flask, lang: str, limit: int, words: str
+) -> None:
+    with _in(app, lang):
+        quiz = library.get_catalog().quiz("sample")
+        assert quiz is not None
+        question = next(q for q in quiz.questions if q.type == "short_answer")
+        err = InputError("too_long", "too long", limit=limit)
+        assert words in presenters.input_error(err, question, {}, 1).message
