@@ -48,6 +48,17 @@ def current_locale() -> str:
     return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
+def text_direction(locale: str | None = None) -> str:
+    """Return "rtl" or "ltr" for a locale (default: this request's), per CLDR."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        order = Locale.parse(locale or current_locale()).character_order
+    except (ValueError, UnknownLocaleError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
 def lang_attr(lang: str | None) -> Markup:
     """Return ` lang="xx"` for content in another language than the interface."""
     if not lang or lang == current_locale():
@@ -148,4 +159,5 @@ def init_app(app: Flask) -> None:
             "lang_links": _lang_links,
             "current_locale": current_locale,
             "lang_attr": lang_attr,
+            "text_direction": text_direction,
         }
