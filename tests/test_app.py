@@ -96,6 +96,7 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
 
 
 def test_session_cookie_is_httponly_lax_and_long_lived(client: FlaskClient) -> None:
+    """C.8 case 26: the session cookie is HttpOnly and SameSite=Lax."""
     web.start(client)
     cookie = client.get_cookie("interwar_session")
     assert cookie is not None
@@ -170,6 +171,7 @@ def test_instance_folder_defaults_to_instance_in_the_working_directory(
 def test_a_form_loaded_hours_ago_still_submits(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """C.8 case 24: a token hours old (a 75-minute test) still submits."""
     # A 75-minute test must not lose its last page to CSRF token expiry.
     import itsdangerous.timed
 

@@ -126,6 +126,7 @@ def test_closed_attempts_refuse_answers(app: Flask) -> None:
 
 
 def test_time_up_refuses_answers_after_the_grace(app: Flask) -> None:
+    """C.8 case 21: the stored deadline plus grace decides, not the client."""
     learner_id = _learner(app, "a")
     quiz = _quiz(app, "sample")
     qid = quiz.questions[0].id

@@ -97,6 +97,7 @@ def test_counters_count_expire_and_reset(counter_app: Flask) -> None:
 def test_counters_are_shared_between_app_servers(
     counter_app: Flask, make_app: Any
 ) -> None:
+    """C.8 case 35: rate-limit counters are shared between app servers."""
     # Two apps stand for two servers; with Redis they must see one count.
     other = make_app(REDIS_URL=counter_app.config.get("REDIS_URL"))
     key = f"test:{uuid.uuid4().hex}"
@@ -302,6 +303,7 @@ def test_delete_class_cascades(app: Flask) -> None:
 def test_deadlines_come_from_the_database_clock(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """C.8 case 35: deadlines come from the database clock."""
     # An app server whose clock is an hour fast must not shorten anyone's test.
     fast = datetime.now(UTC) + timedelta(hours=1)
     monkeypatch.setattr("webapp.models.utcnow", lambda: fast)
@@ -367,6 +369,7 @@ def test_concurrent_starts_with_different_keys_give_one_attempt(app: Flask) -> N
 
 
 def test_two_concurrent_submit_requests_record_one_result(app: Flask) -> None:
+    """C.8 case 20: two tabs submitting at once, and a retry, record one result."""
     teacher = app.test_client()
     cr.add_teacher(app)
     cr.sign_in(teacher)

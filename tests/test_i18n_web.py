@@ -342,6 +342,7 @@ def test_missing_quiz_translation_is_marked(make_app: Any, german_root: Path) ->
 def test_bad_accept_language_falls_back_to_english(
     client: FlaskClient, header: str
 ) -> None:
+    """C.8 case 36: a malformed or 10 KB Accept-Language falls back to English."""
     resp = client.get("/", headers={"Accept-Language": header})
     assert resp.status_code == 200
     assert '<html lang="en"' in web.html(resp)
@@ -421,6 +422,7 @@ def test_fresh_interface_catalogs_used_in_place(
 def test_broken_interface_catalog_is_skipped(
     make_app: Any, interface_source: Path
 ) -> None:
+    """C.8 case 14: a broken interface catalog is skipped; English is shown."""
     po = interface_source / "ru" / "LC_MESSAGES" / "messages.po"
     po.write_text('msgid "x"\nmsgstr "y\n', encoding="utf-8")
     app = make_app()

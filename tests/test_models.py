@@ -43,6 +43,7 @@ def test_upgrade_twice_is_a_no_op(make_database: Any) -> None:
 
 
 def test_sqlite_connections_are_durable(make_database: Any) -> None:
+    """C.8 case 31: SQLite runs WAL with synchronous=FULL."""
     url = make_database()
     if not url.startswith("sqlite"):
         pytest.skip("SQLite pragmas")

@@ -404,6 +404,7 @@ def test_content_translations_read_po_files_and_reload_on_change(tmp_path, sampl
 
 
 def test_a_syntax_error_yields_no_translations_and_an_error(tmp_path):
+    """C.8 case 14: a malformed content catalog falls back to the source text."""
     path = catalog_path(tmp_path, "de")
     path.parent.mkdir(parents=True)
     path.write_text(

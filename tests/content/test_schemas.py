@@ -69,6 +69,7 @@ def test_lesson_becomes_frozen_domain_objects():
 
 
 def test_quoted_no_is_fine_and_unquoted_no_is_explained():
+    """C.8 case 3: unquoted no/on is an error that says to quote it."""
     assert load_lesson(load_text(LESSON.replace("[Why?]", '["no"]'), "l.yaml"))
     assert lesson_errors(LESSON.replace("[Why?]", "[no, off]")) == [
         'l.yaml:20:14: YAML reads the unquoted word no as false; write "no" in quotes',
@@ -102,6 +103,7 @@ def test_quoted_no_is_fine_and_unquoted_no_is_explained():
     ],
 )
 def test_whole_number_messages(value: str, message: str):
+    """C.8 case 5: points: 1.5 is refused as not a whole number."""
     assert lesson_errors(LESSON.replace("minutes: 45", f"minutes: {value}")) == [
         f"l.yaml:5:10: {message}" if value else f"l.yaml:5:9: {message}"
     ]

@@ -73,6 +73,7 @@ def test_depth_of_fifty_is_allowed():
 
 
 def test_duplicate_keys_are_all_reported():
+    """C.8 case 6: duplicate keys are refused with both line numbers."""
     assert errors_of("a: 1\nb: 2\na: 3\nb: 4\n") == [
         "f.yaml:3:1: duplicate key 'a' (first defined on line 1); keep only one",
         "f.yaml:4:1: duplicate key 'b' (first defined on line 2); keep only one",

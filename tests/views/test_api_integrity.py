@@ -118,6 +118,7 @@ def _assert_nothing_revealed(
 def test_no_key_feedback_or_explanation_in_any_response_before_submission(
     app: Flask, quiz_id: str
 ) -> None:
+    """C.8 case 22: no answer key in any page or JSON before submitting."""
     api = Api(app)
     quiz = _quiz(app, quiz_id)
     for path in ("/units", f"/quizzes/{quiz_id}"):
@@ -250,6 +251,7 @@ FOREIGN_ANSWERS = [
 def test_foreign_or_unreadable_answers_are_422_and_give_no_points(
     app: Flask, qtype: str, answer: dict[str, list[str]]
 ) -> None:
+    """C.8 case 15: foreign choice or question ids are 422, never 500 or points."""
     api = Api(app)
     aid, ids = _attempt(api)
     resp = api.answer(aid, ids[qtype], answer)
@@ -302,6 +304,7 @@ def test_malformed_bodies_are_4xx_json_and_give_no_points(
 
 
 def test_a_5_mb_body_is_413(app: Flask) -> None:
+    """C.8 case 17: a 5 MB API body is 413."""
     api = Api(app)
     aid, ids = _attempt(api)
     big = json.dumps({"answer": {"value": ["x" * (5 * 1024 * 1024)]}})
@@ -367,6 +370,7 @@ def test_another_learners_attempt_cannot_be_answered_or_submitted(
 
 @pytest.mark.parametrize("token", [False, "", "forged", "x" * 5000])
 def test_missing_or_wrong_csrf_token_is_400(app: Flask, token: bool | str) -> None:
+    """C.8 case 24: a missing or wrong CSRF token is 400."""
     api = Api(app)
     aid, ids = _attempt(api)
     resp = api.post(

@@ -322,6 +322,7 @@ def test_practice_input_errors(
 
 
 def test_another_learners_attempt_is_404_and_untouched(app: Flask) -> None:
+    """C.8 cases 16 and 23: another learner's attempt id is 404 and untouched."""
     alice, mallory = app.test_client(), app.test_client()
     attempt_id = web.start(alice)
     url = _q_url("sample", attempt_id, 1)
@@ -358,6 +359,7 @@ def test_unknown_question_quiz_or_attempt_is_404(
 
 
 def test_extra_fields_give_no_points(app: Flask, client: FlaskClient) -> None:
+    """C.8 case 16: tampered hidden fields (score, correct) are ignored."""
     attempt_id = web.start(client)
     quiz = _quiz(app, "sample")
     row = web.attempt_row(app, attempt_id)
@@ -380,6 +382,7 @@ def test_extra_fields_give_no_points(app: Flask, client: FlaskClient) -> None:
 
 
 def test_huge_answer_is_413(app: Flask, client: FlaskClient) -> None:
+    """C.8 case 17: a body over MAX_CONTENT_LENGTH is 413."""
     attempt_id = web.start(client)
     resp = client.post(
         _q_url("sample", attempt_id, 1),
@@ -390,6 +393,7 @@ def test_huge_answer_is_413(app: Flask, client: FlaskClient) -> None:
 
 
 def test_long_answer_under_the_limit_is_422(app: Flask, client: FlaskClient) -> None:
+    """C.8 case 17: an answer over MAX_ANSWER_CHARS is refused."""
     attempt_id = web.start(client)
     n = _n_of(app, attempt_id, "short_answer")
     resp = client.post(
@@ -403,6 +407,7 @@ def test_long_answer_under_the_limit_is_422(app: Flask, client: FlaskClient) -> 
 
 
 def test_many_fields_are_refused(app: Flask, client: FlaskClient) -> None:
+    """C.8 case 17: more form fields than MAX_FORM_PARTS are refused."""
     attempt_id = web.start(client)
     data = {f"answer-{i}": "1" for i in range(2000)}
     data["csrf_token"] = web.csrf(client)
@@ -413,6 +418,7 @@ def test_many_fields_are_refused(app: Flask, client: FlaskClient) -> None:
 def test_missing_csrf_is_400_and_keeps_the_input(
     app: Flask, client: FlaskClient
 ) -> None:
+    """C.8 case 24: a POST without a CSRF token is 400 and keeps the input."""
     attempt_id = web.start(client)
     quiz = _quiz(app, "sample")
     row = web.attempt_row(app, attempt_id)
@@ -449,6 +455,7 @@ def test_submitted_attempt_cannot_change(app: Flask, client: FlaskClient) -> Non
 
 
 def test_double_submit_keeps_one_result(app: Flask, client: FlaskClient) -> None:
+    """C.8 case 20: a double submit keeps one result."""
     attempt_id, _ = _take(app, client, "sample-test", _right)
     first = web.attempt_row(app, attempt_id)
     resp = client.post(
@@ -536,6 +543,7 @@ def _secrets(q: Question) -> list[str]:
 def test_no_answers_explanations_or_feedback_before_answering(
     app: Flask, client: FlaskClient, quiz_id: str
 ) -> None:
+    """C.8 case 22: quiz pages carry no key before answering."""
     attempt_id = web.start(client, quiz_id)
     quiz = _quiz(app, quiz_id)
     row = web.attempt_row(app, attempt_id)

@@ -70,6 +70,7 @@ def test_sign_in_with_a_wrong_password_says_so(app: Flask, client: FlaskClient) 
 def test_failed_sign_ins_are_throttled_per_account_with_a_clear_message(
     app: Flask, client: FlaskClient
 ) -> None:
+    """C.8 case 27: wrong passwords throttle the account, not the address."""
     cr.add_teacher(app)
     cr.add_teacher(app, "other@example.org")
     page = web.html(client.get("/teacher/login"))
@@ -95,6 +96,7 @@ def test_failed_sign_ins_are_throttled_per_account_with_a_clear_message(
 def test_sign_in_gives_a_new_session_id_and_a_new_csrf_token(
     app: Flask, client: FlaskClient
 ) -> None:
+    """C.8 case 26: signing in starts a new session (no fixation)."""
     cr.add_teacher(app)
     before = cr.token(web.html(client.get("/teacher/login")))
     cr.sign_in(client)
@@ -111,6 +113,7 @@ def test_sign_in_gives_a_new_session_id_and_a_new_csrf_token(
 def test_a_session_cookie_replayed_after_logout_is_refused(
     app: Flask, teacher: FlaskClient
 ) -> None:
+    """C.8 case 25: a session cookie replayed after logout is refused."""
     cookie = teacher.get_cookie("interwar_session")
     assert cookie is not None
     stolen = cookie.value
@@ -293,6 +296,7 @@ def test_deleting_a_class_deletes_all_its_data(
 def test_student_a_cannot_open_student_bs_attempt(
     app: Flask, teacher: FlaskClient
 ) -> None:
+    """C.8 case 23: student A cannot open student B's attempt or review."""
     class_id, assignment_id, (anna, ben) = _class_with_students(
         app, teacher, ("Anna", "Ben")
     )
@@ -319,6 +323,7 @@ def test_student_a_cannot_open_student_bs_attempt(
 
 
 def test_teacher_x_cannot_open_class_y(app: Flask, teacher: FlaskClient) -> None:
+    """C.8 case 23: teacher X cannot open class Y's gradebook."""
     class_id, assignment_id, (anna,) = _class_with_students(app, teacher, ("Anna",))
     attempt = cr.attempt_id(cr.start(anna, class_id, assignment_id))
     cr.answer_all(anna, app, attempt, right=1)
@@ -408,6 +413,7 @@ def test_closed_assignments_cannot_be_started(app: Flask, teacher: FlaskClient) 
 def test_answers_after_the_deadline_are_refused_and_saved_ones_stay(
     app: Flask, teacher: FlaskClient
 ) -> None:
+    """C.8 case 21: late answers are refused; saved ones are graded."""
     class_id, assignment_id, (anna,) = _class_with_students(
         app, teacher, ("Anna",), time_limit="10"
     )

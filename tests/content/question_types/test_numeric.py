@@ -102,6 +102,7 @@ def refused(text: str, locale: str = "en", **overrides: Any) -> str:
 def test_numbers_are_read_in_the_learners_locale(
     text: str, locale: str, value: str
 ) -> None:
+    """C.8 case 19: 1,5 is read in the learner's locale."""
     assert read(text, locale) == Decimal(value)
 
 
@@ -126,6 +127,7 @@ def test_numbers_are_read_in_the_learners_locale(
     ],
 )
 def test_unreadable_numbers_are_input_errors(text: str, locale: str, code: str) -> None:
+    """C.8 case 19: NaN, inf and unreadable numbers are input errors."""
     assert refused(text, locale) == code
 
 

@@ -84,6 +84,7 @@ def test_diacritics_are_folded() -> None:
 
 
 def test_zero_width_characters_and_punctuation_are_ignored() -> None:
+    """C.8 case 18: zero-width characters are stripped before comparing."""
     q = question("short_answer", answers=["Rathenau"], typos=0)
     for text in (
         "Rathe\u200bnau",
