@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -132,9 +132,9 @@ def db_now(s: Session) -> datetime:
     App servers' clocks may differ; the one database decides when time is up.
     """
     if s.get_bind().dialect.name == "sqlite":
-        raw = s.scalar(text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')"))
+        raw = s.scalar(_SQLITE_NOW)
         return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
-    value = s.scalar(select(func.now()))
+    value = s.scalar(_SERVER_NOW)
     assert isinstance(value, datetime)
     return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -149,6 +149,27 @@ def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) ->
     if now is None:
         now = db_now(db.session)
     return now > attempt.deadline + timedelta(seconds=grace)
+
+
+# Statements of the hot paths, built once (composing a select costs about as much
+# as running it on SQLite); the values come as bound parameters.
+_ATTEMPT_OF_TOKEN = (
+    select(Attempt)
+    .join(Learner, Learner.id == Attempt.learner_id)
+    .where(
+        Attempt.id == bindparam("attempt_id"),
+        Attempt.quiz_id == bindparam("quiz_id"),
+        Learner.token == bindparam("token"),
+    )
+)
+_RESPONSES_OF = select(Response).where(Response.attempt_id == bindparam("attempt_id"))
+_RESPONSE_OF = select(Response).where(
+    Response.attempt_id == bindparam("attempt_id"),
+    Response.question_id == bindparam("question_id"),
+)
+_LOCKED = select(Attempt).where(Attempt.id == bindparam("attempt_id")).with_for_update()
+_SQLITE_NOW = text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
+_SERVER_NOW = select(func.now())
 
 
 # Reads -----------------------------------------------------------------------
@@ -181,13 +202,8 @@ def get_attempt_for_token(
     if token is None or not 0 <= attempt_id < 2**31:
         raise AttemptNotFound(attempt_id)
     attempt = s.scalar(
-        select(Attempt)
-        .join(Learner, Learner.id == Attempt.learner_id)
-        .where(
-            Attempt.id == attempt_id,
-            Attempt.quiz_id == quiz_id,
-            Learner.token == token,
-        )
+        _ATTEMPT_OF_TOKEN,
+        {"attempt_id": attempt_id, "quiz_id": quiz_id, "token": token},
     )
     if attempt is None:
         raise AttemptNotFound(attempt_id)
@@ -196,7 +212,7 @@ def get_attempt_for_token(
 
 def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
     """Return the attempt's responses by question id."""
-    rows = s.scalars(select(Response).where(Response.attempt_id == attempt_id))
+    rows = s.scalars(_RESPONSES_OF, {"attempt_id": attempt_id})
     return {r.question_id: r for r in rows}
 
 
@@ -266,9 +282,7 @@ def _share(a: Attempt) -> float:
 
 
 def _locked(s: Session, learner_id: int, attempt_id: int, quiz_id: str) -> Attempt:
-    attempt = s.scalar(
-        select(Attempt).where(Attempt.id == attempt_id).with_for_update()
-    )
+    attempt = s.scalar(_LOCKED, {"attempt_id": attempt_id})
     if (
         attempt is None
         or attempt.learner_id != learner_id
@@ -441,9 +455,7 @@ def save_answer(
         )
         score = grading.grade_answer(q, answer) if attempt.mode == "practice" else None
         resp = s.scalar(
-            select(Response).where(
-                Response.attempt_id == attempt.id, Response.question_id == question_id
-            )
+            _RESPONSE_OF, {"attempt_id": attempt.id, "question_id": question_id}
         )
         if resp is None:
             resp = Response(attempt_id=attempt.id, question_id=question_id, tries=0)

@@ -155,7 +155,8 @@ def test_practice_answer_returns_that_questions_feedback_only(app: Flask) -> Non
     assert q is not None
     row = web.attempt_row(app, aid)
     wrong = api_answer(web.form_for(q, "c1", row.presentations[q.id]))  # June 1919
-    resp = api.answer(aid, q.id, wrong)
+    # The page's script (static/instant.js) asks for the rendered block.
+    resp = api.post(f"/attempts/{aid}/answers/{q.id}?html=1", {"answer": wrong})
     body = resp.json
     assert resp.status_code == 200
     assert body is not None
@@ -182,6 +183,23 @@ def test_practice_answer_returns_that_questions_feedback_only(app: Flask) -> Non
     resp = api.answer(aid, q.id, _right(app, aid, q))
     assert resp.json["result"]["state"] == "correct"  # type: ignore[index]
     assert resp.json["tries"] == 2  # type: ignore[index]
+
+
+def test_practice_answer_sends_html_only_when_asked(app: Flask) -> None:
+    api = Api(app)
+    aid = api.start()["id"]
+    q = _quiz(app).question("signed-when")
+    assert q is not None
+    row = web.attempt_row(app, aid)
+    wrong = api_answer(web.form_for(q, "c1", row.presentations[q.id]))
+    body = api.answer(aid, q.id, wrong).json
+    assert body is not None
+    assert body["status"] == "graded"
+    assert body["html"] is None
+    assert body["result"]["state"] == "incorrect"
+    assert body["result"]["right_answer"] == "April 1922"
+    page = web.html(api.client.get(row_url(aid, 1)))
+    assert "?html=1" not in page  # the script adds it; the form's URL stays plain
 
 
 def row_url(attempt_id: int, n: int, quiz_id: str = "sample") -> str:

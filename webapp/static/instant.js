@@ -78,6 +78,8 @@
   function init(form) {
     var url = form.getAttribute("data-api");
     if (!url) { return; }
+    // The API renders the feedback block only when asked to (?html=1).
+    url += (url.indexOf("?") === -1 ? "?" : "&") + "html=1";
     var region = liveRegion();
     var busy = false;
     form.addEventListener("submit", function (event) {
