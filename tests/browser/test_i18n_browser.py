@@ -191,7 +191,7 @@ def _quiz_flow(
         page.goto(page.url)
         heading = text_of(page, ".result__title")
         assert ui(lang, "Correct" if right else "Incorrect") in heading, (q.id, heading)
-        if n == 1 or every_question:
+        if n in (1, len(quiz.questions)):  # axe takes a second a page: two of these
             audit.check(f"feedback {q.type} {lang}")
         if not every_question:  # finish early: the finish page, then submit
             page.goto(page.url.rsplit("/q/", 1)[0] + "/results")
@@ -230,7 +230,7 @@ def test_whole_quiz_in_russian_by_keyboard(
 ) -> None:
     audit = Audit(audit_page, None)
     _quiz_flow(audit_page, repo_server[1], audit, "ru", every_question=True)
-    assert len(audit.seen) == 2 + 1 + 2 * 8 + 1
+    assert len(audit.seen) == 2 + 1 + 8 + 2 + 1
     audit.assert_clean()
 
 
