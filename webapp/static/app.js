@@ -116,7 +116,7 @@
   }
 
   /* Timer (UI.md §8): the server writes the minutes; this counts them down once a minute.
-     data-forms: the text's plural forms with {n}; data-plural: one digit per minute
+     data-forms: the text's plural forms with {n}; data-plural: one letter (a = form 0) per minute
      0, 1, 2, ... naming its form (from the server's catalog, so "1 minute", «2 минуты»,
      «5 минут»); past the table, minute n takes the form of 100 + n % 100. */
   function initTimer(el) {
@@ -127,7 +127,7 @@
     try { forms = JSON.parse(el.getAttribute("data-forms") || "[]"); } catch (e) { forms = []; }
     if (!plural || !forms.length) { return; }
     function text(n) {
-      var form = forms[parseInt(plural.charAt(n < plural.length ? n : 100 + n % 100), 10)];
+      var form = forms[plural.charCodeAt(n < plural.length ? n : 100 + n % 100) - 97];
       return form === undefined ? el.textContent : form.split("{n}").join(String(n));
     }
     // Announced once at 5 and once at 1 minute left; the visible text is not a live region.
