@@ -124,3 +124,27 @@ def wrong_form(q: Question, presentation: Any) -> dict[str, Any]:
     if isinstance(q, ClozeQuestion):
         return form_for(q, tuple("zzzzzz" for _ in q.blanks), presentation)
     raise AssertionError(q.type)
+
+
+def ui(lang: str, msgid: str, **params: Any) -> str:
+    """Return the interface catalog's translation of `msgid` (what a page shows)."""
+    from functools import cache
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    @cache
+    def _catalog(code: str) -> dict[str, str]:
+        path = (
+            Path(__file__).resolve().parent.parent
+            / f"webapp/translations/{code}/LC_MESSAGES/messages.po"
+        )
+        with path.open("rb") as f:
+            return {
+                m.id: m.string
+                for m in read_po(f)
+                if isinstance(m.id, str) and m.string and not m.fuzzy
+            }
+
+    text = msgid if lang == "en" else _catalog(lang).get(msgid, msgid)
+    return text % params if params else text

@@ -119,6 +119,6 @@ def test_content_in_another_language_is_marked(client: FlaskClient) -> None:
     assert '<h1 class="heading-xl" lang="en">' in page
     # No German catalog: every string falls back to English and says so.
     assert '<h2 id="the-treaty-h"><span lang="en">' in page
-    assert "not yet translated" in page
+    assert web.ui("de", "not yet translated") in page
     english = web.html(client.get("/lessons/sample?lang=en"))
     assert '<h1 class="heading-xl">' in english
