@@ -216,6 +216,14 @@ def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
     return {r.question_id: r for r in rows}
 
 
+def response_of(s: Session, attempt_id: int, question_id: str) -> Response | None:
+    """Return the attempt's response to one question (a question page needs no more)."""
+    found: Response | None = s.scalar(
+        _RESPONSE_OF, {"attempt_id": attempt_id, "question_id": question_id}
+    )
+    return found
+
+
 def load_answer(q: Question, response: Response | None) -> Any | None:
     """Return the stored answer as the type's canonical value, None if unusable."""
     if response is None:

@@ -16,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from webapp import attempts, grading, library, localized, presenters, security
@@ -35,11 +36,15 @@ Page = str | tuple[str, int] | WerkzeugResponse
 
 def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
     try:
-        return attempts.get_attempt_for_token(
+        attempt = attempts.get_attempt_for_token(
             db.session, current_token(), attempt_id, quiz.id
         )
     except attempts.AttemptNotFound:
         abort(404)
+    # This request's view of the row: a write of `attempts` (which locks and reads
+    # the row itself) must not expire it and make the page read it again.
+    db.session.expunge(attempt)
+    return attempt
 
 
 def _question_at(quiz: Quiz, attempt: Attempt, n: int) -> Question:
@@ -169,6 +174,75 @@ def _public(q: Question, attempt: Attempt) -> dict[str, Any]:
         abort(409)  # the stored presentation no longer fits the changed question
 
 
+# Rendered answer fields of question forms, shared by every learner who sees the
+# same question the same way: {key: (localized quiz, html)}. See _fields_html.
+_FIELDS_CACHE = "interwar.question_fields"
+_FIELDS_MAX = 4096
+
+
+def _fields_html(
+    loc: Localized[Quiz],
+    attempt: Attempt,
+    q: Question,
+    pub: dict[str, Any],
+    n: int,
+    *,
+    heading: bool,
+    values: dict[str, list[str]],
+    error: presenters.FieldError | None,
+    tr: localized.Fallbacks,
+) -> Markup:
+    """Return the answer fields of question n (the type's template), rendered.
+
+    An empty form (no refill values, no error) depends only on the translated
+    quiz, the question, its stored presentation (choice order), n, the heading
+    level, the attempt's language and the interface language, so it is rendered
+    once per such key and reused; the public view `pub` is all it shows, never a
+    key or feedback. Refilled or erroneous forms are the learner's own and are
+    always rendered. A reloaded catalog or .po file gives a new `loc`, so the
+    entry is not found (identity is checked), and the cache is bounded.
+    """
+    base = f"q{n}"
+    context = {
+        "pub": pub,
+        "tr": tr,
+        "n": n,
+        "base": base,
+        "heading": heading,
+        "hint_id": base + "-hint",
+        "error_id": base + "-error",
+        "values": values,
+        "error": error,
+        "content_locale": attempt.locale,
+    }
+    if values or error is not None:
+        return Markup(render_template("quizzes/_fields.html", **context))
+    presentation = attempts.presentation_of(attempt, q.id)
+    # The translated quiz object is the identity of the translation (a source-
+    # language Localized is a new wrapper around the same quiz on every call).
+    key = (
+        id(loc.value),
+        loc.locale,
+        q.id,
+        tuple(sorted((k, tuple(v)) for k, v in presentation.items())),
+        n,
+        heading,
+        attempt.locale,
+        current_locale(),
+    )
+    cache: dict[Any, tuple[Quiz, Markup]] = current_app.extensions.setdefault(
+        _FIELDS_CACHE, {}
+    )
+    hit = cache.get(key)
+    if hit is not None and hit[0] is loc.value:
+        return hit[1]
+    html = Markup(render_template("quizzes/_fields.html", **context))
+    if len(cache) >= _FIELDS_MAX:
+        cache.clear()
+    cache[key] = (loc.value, html)
+    return html
+
+
 def _render_question(
     quiz: Quiz,
     attempt: Attempt,
@@ -183,7 +257,7 @@ def _render_question(
     qtype = REGISTRY[q.type]
     presentation = attempts.presentation_of(attempt, q.id)
     pub = _public(q, attempt)
-    resp = attempts.responses_of(db.session, attempt.id).get(q.id)
+    resp = attempts.response_of(db.session, attempt.id, q.id)
     answer = attempts.load_answer(q, resp)
     fb = None
     retry = request.args.get("retry") == "1"
@@ -202,14 +276,29 @@ def _render_question(
     elif values is None and answer is not None and not retry:
         # Written the way the attempt's language reads numbers back ("1,5").
         values = qtype.form_values(q, answer, presentation, attempt.locale)
+    tr = localized.for_quiz(loc).at(f"questions.{q.id}")
+    fields = None
+    if fb is None:
+        fields = _fields_html(
+            loc,
+            attempt,
+            q,
+            pub,
+            n,
+            heading=pub.get("stimulus") is None,
+            values=values or {},
+            error=error,
+            tr=tr,
+        )
     html = render_template(
         "quizzes/question.html",
         **_attempt_context(loc, attempt),
-        tr=localized.for_quiz(loc).at(f"questions.{q.id}"),
+        tr=tr,
         attempt=attempt,
         n=n,
         total=len(attempt.question_ids),
         pub=pub,
+        fields=fields,
         values=values or {},
         error=error,
         fb=fb,
