@@ -34,6 +34,10 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 50
+_TOO_DEEP = (
+    f"this is nested more than {MAX_DEPTH} levels deep; content files never need "
+    "that many, so check the brackets and indentation"
+)
 
 YamlPath = tuple[Hashable, ...]
 Position = tuple[int, int]
@@ -223,15 +227,7 @@ def _build(loader: Any, doc: Document, errors: list[ContentError]) -> None:
             if event.tag not in (_MAP_TAGS if is_map else _SEQ_TAGS):
                 errors.append(_at(path, event, _tag_message(event.tag)))
             if len(stack) >= MAX_DEPTH:
-                errors.append(
-                    _at(
-                        path,
-                        event,
-                        f"this is nested more than {MAX_DEPTH} levels deep; content "
-                        "files never need that many, so check the brackets and "
-                        "indentation",
-                    )
-                )
+                errors.append(_at(path, event, _TOO_DEEP))
                 raise _Stop
             value = {} if is_map else []
         elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
@@ -390,6 +386,26 @@ def _line_col(text: str, index: int) -> Position:
     return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
+def _flow_depth_position(text: str, depth: int) -> tuple[int, int]:
+    """Return the 1-based line and column where flow brackets nest `depth` deep."""
+    level, line, col, quote = 0, 1, 0, ""
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            level += 1
+            if level >= depth:
+                return line, col
+        elif ch in "]}":
+            level -= 1
+    return 1, 1
+
+
 def _char(text: str, mark: Any) -> str:
     """Return the character at a mark, or '' past the end."""
     lines = text.split("\n")
@@ -427,6 +443,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> ContentErr
     mark = exc.problem_mark or exc.context_mark
     ctx = exc.context_mark or mark
     message = f"YAML cannot read this: {problem}"
+    if "maximum nesting depth" in problem:
+        # libyaml >= 0.2.6 (PyYAML 6.0.4) stops deep flow nesting while scanning,
+        # before our walker sees depth 50: report it the same way, at the same place.
+        line, col = _flow_depth_position(text, MAX_DEPTH)
+        return ContentError(path, line, col, _TOO_DEEP)
     if "tab character" in problem or (
         "cannot start any token" in problem and _char(text, mark) == "\t"
     ):
