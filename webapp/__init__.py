@@ -20,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         library,
         observability,
         security,
+        sessions,
     )
     from webapp.extensions import babel, csrf, db
 
@@ -35,6 +36,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = config.instance_secret_key(instance_path)
 
     observability.init_app(app)
+    sessions.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     interface_catalogs.init_app(app)  # a fresh checkout has no .mo files

@@ -441,40 +441,133 @@ def save_answer(
     locale: str | None = None,
     *,
     grace: int = 0,
+    attempt: Attempt | None = None,
 ) -> Saved:
     """Parse and store one answer; in practice mode grade it at once.
 
     The answer is read and graded in the attempt's language (`quiz_in_language`);
-    `locale` overrides the language numbers are read in, for tests.
+    `locale` overrides the language numbers are read in, for tests. `attempt` is
+    the caller's copy of the attempt, if it has one (its plan, mode and language
+    never change after the start, so a copy read before the write will do).
     Raises InputError (nothing is written) when the input cannot be read,
     AttemptClosed when submitted or out of time.
     """
-    with db.transaction() as s:
-        attempt = _locked(s, learner_id, attempt_id, quiz.id)
-        if attempt.submitted:
+    if attempt is None:
+        attempt = get_attempt(db.session, learner_id, attempt_id, quiz.id)
+    elif attempt.id != attempt_id or attempt.learner_id != learner_id:
+        raise AttemptNotFound(attempt_id)
+    # Parsed and graded before the write starts: the writers' queue is held only
+    # for the check that the attempt is still open and the one upsert.
+    q = question_of(quiz_in_language(quiz, attempt), attempt, question_id)
+    qtype = REGISTRY[q.type]
+    answer = grading.parse_answer(
+        q, raw, presentation_of(attempt, question_id), locale or attempt.locale
+    )
+    score = grading.grade_answer(q, answer) if attempt.mode == "practice" else None
+    values = {
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+        "answer": qtype.dump_answer(answer),
+        "tries": 1,
+        "points": score.points if score else None,
+        "max_points": score.max_points if score else None,
+        "is_correct": score.correct if score else None,
+    }
+    with db.write() as conn:
+        sql = _statements(conn.dialect.name)
+        state = conn.execute(sql.state, {"attempt_id": attempt_id}).one_or_none()
+        if state is None or state.learner_id != learner_id or state.quiz_id != quiz.id:
+            raise AttemptNotFound(attempt_id)
+        if state.submitted_at is not None:
             raise AttemptClosed()
-        now = db_now(s)
-        if is_time_up(attempt, now, grace=grace):
+        now = _as_utc(state.now)
+        if state.deadline is not None and now > state.deadline + timedelta(
+            seconds=grace
+        ):
             raise AttemptClosed(time_up=True)
-        q = question_of(quiz_in_language(quiz, attempt), attempt, question_id)
-        qtype = REGISTRY[q.type]
-        answer = grading.parse_answer(
-            q, raw, presentation_of(attempt, question_id), locale or attempt.locale
+        values["answered_at"] = now
+        if sql.upsert_returns:
+            tries = conn.execute(sql.upsert, values).scalar_one()
+        else:  # pragma: no cover - SQLite older than 3.35
+            conn.execute(sql.upsert, values)
+            tries = conn.execute(
+                sql.tries, {"attempt_id": attempt_id, "question_id": question_id}
+            ).scalar_one()
+    return Saved(question_id, answer, score, int(tries))
+
+
+@dataclass(frozen=True)
+class _SaveSql:
+    """The statements of the answer upsert, for one database dialect."""
+
+    state: Any
+    upsert: Any
+    upsert_returns: bool
+    tries: Any
+
+
+_SAVE_SQL: dict[str, _SaveSql] = {}
+
+
+def _statements(dialect: str) -> _SaveSql:
+    """Build (once per dialect) the statements of `save_answer`."""
+    found = _SAVE_SQL.get(dialect)
+    if found is not None:
+        return found
+    from sqlalchemy import literal_column
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if dialect == "sqlite":
+        # Milliseconds, like db_now(): CURRENT_TIMESTAMP has whole seconds only.
+        now: Any = literal_column("strftime('%Y-%m-%d %H:%M:%f', 'now')")
+        insert: Any = sqlite.insert
+    else:
+        now = func.now()
+        insert = postgresql.insert
+    state = (
+        select(
+            Attempt.learner_id,
+            Attempt.quiz_id,
+            Attempt.submitted_at,
+            Attempt.deadline,
+            now.label("now"),
         )
-        score = grading.grade_answer(q, answer) if attempt.mode == "practice" else None
-        resp = s.scalar(
-            _RESPONSE_OF, {"attempt_id": attempt.id, "question_id": question_id}
-        )
-        if resp is None:
-            resp = Response(attempt_id=attempt.id, question_id=question_id, tries=0)
-            s.add(resp)
-        resp.answer = qtype.dump_answer(answer)
-        resp.tries = (resp.tries or 0) + 1
-        resp.answered_at = now
-        resp.points = score.points if score else None
-        resp.max_points = score.max_points if score else None
-        resp.is_correct = score.correct if score else None
-        return Saved(question_id, answer, score, resp.tries)
+        .where(Attempt.id == bindparam("attempt_id"))
+        .with_for_update(of=Attempt)  # PostgreSQL: a submit waits for this save
+    )
+    ins = insert(Response)
+    upsert = ins.on_conflict_do_update(
+        index_elements=[Response.attempt_id, Response.question_id],
+        set_={
+            "answer": ins.excluded.answer,
+            "tries": Response.tries + 1,
+            "answered_at": ins.excluded.answered_at,
+            "points": ins.excluded.points,
+            "max_points": ins.excluded.max_points,
+            "is_correct": ins.excluded.is_correct,
+        },
+    )
+    returns = True
+    if dialect == "sqlite":
+        import sqlite3
+
+        returns = sqlite3.sqlite_version_info >= (3, 35)
+    if returns:
+        upsert = upsert.returning(Response.tries)
+    tries = select(Response.tries).where(
+        Response.attempt_id == bindparam("attempt_id"),
+        Response.question_id == bindparam("question_id"),
+    )
+    built = _SaveSql(state, upsert, returns, tries)
+    _SAVE_SQL[dialect] = built
+    return built
+
+
+def _as_utc(value: Any) -> datetime:
+    """Return a database clock reading (text on SQLite) as aware UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def clear_answer(

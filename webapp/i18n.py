@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -45,15 +46,27 @@ def select_locale() -> str:
 
 def current_locale() -> str:
     """Return the locale of this request as a string such as "de"."""
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    babel_locale = get_locale()
+    # A page asks for it a dozen times; str(Locale) is not free.
+    cached = g.get("_interwar_locale")
+    if cached is not None and cached[0] is babel_locale:
+        return str(cached[1])
+    name = str(babel_locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    g._interwar_locale = (babel_locale, name)
+    return name
 
 
 def text_direction(locale: str | None = None) -> str:
     """Return "rtl" or "ltr" for a locale (default: this request's), per CLDR."""
+    return _direction(locale or current_locale())
+
+
+@functools.lru_cache(maxsize=64)
+def _direction(locale: str) -> str:
     from babel import Locale, UnknownLocaleError
 
     try:
-        order = Locale.parse(locale or current_locale()).character_order
+        order = Locale.parse(locale).character_order
     except (ValueError, UnknownLocaleError):
         return "ltr"
     return "rtl" if order == "right-to-left" else "ltr"
@@ -133,12 +146,16 @@ def _lang_links() -> list[dict[str, Any]]:
 def _translations() -> Any:
     # Flask-Babel finds the catalog again on every _() (about 20 per page, a fifth
     # of a question page's time); keep it for the request, per locale, so that
-    # force_locale() inside a request still switches.
-    locale = get_locale()
+    # force_locale() inside a request still switches: Flask-Babel keeps the
+    # request's Locale on g._flask_babel, and a forced one replaces it there.
     cached = g.get("_interwar_translations")
-    if cached is None or cached[0] is not locale:
-        cached = (locale, get_translations())
-        g._interwar_translations = cached
+    if cached is not None:
+        state = g.get("_flask_babel")
+        if state is not None and getattr(state, "babel_locale", None) is cached[0]:
+            return cached[1]
+    locale = get_locale()
+    cached = (locale, get_translations())
+    g._interwar_translations = cached
     return cached[1]
 
 

@@ -14,7 +14,6 @@ import logging
 import re
 import secrets
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
@@ -59,10 +58,13 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as a JSON object on one line."""
+        # One line per request on the hot path: the time is formatted by hand
+        # (datetime.isoformat costs as much as the rest of the line).
+        secs = int(record.created)
+        ms = int((record.created - secs) * 1000)
         out: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
+            + f".{ms:03d}+00:00",
             "level": record.levelname,
             "logger": record.name,
             "request_id": getattr(record, "request_id", "-"),

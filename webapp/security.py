@@ -36,13 +36,17 @@ HSTS = "max-age=31536000"
 log = logging.getLogger(__name__)
 
 
+_LOWER = tuple((name.lower(), name, value) for name, value in HEADERS.items())
+
+
 def add_headers(response: Response) -> Response:
-    """Add the security headers to every response."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+    """Add the security headers to every response (a view's own value wins)."""
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    headers.extend([(name, value) for low, name, value in _LOWER if low not in present])
+    if request.endpoint != "static" and "cache-control" not in present:
         # Pages hold a learner's answers: a shared laptop must not keep them.
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
 
 

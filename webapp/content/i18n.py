@@ -821,6 +821,9 @@ class ContentTranslations:
         self._lock = threading.Lock()
         self._messages: dict[str, Messages] = {}
         self._results: dict[tuple[Any, ...], Localized[Any]] = {}
+        # Every page asks for its catalog: the stat is needed (a translator's
+        # save shows at once), building the path each time is not.
+        self._paths: dict[str, tuple[tuple[str, str], ...]] = {}
 
     @classmethod
     def load(cls, content_root: str | Path) -> ContentTranslations:
@@ -842,8 +845,14 @@ class ContentTranslations:
 
     def messages(self, locale: str) -> Messages | None:
         """Return the catalog for a locale (re-read when the .po file changes)."""
-        for lang in _candidates(locale):
-            path = catalog_path(self.root, lang)
+        key = str(locale)
+        paths = self._paths.get(key)
+        if paths is None:
+            paths = tuple(
+                (lang, str(catalog_path(self.root, lang))) for lang in _candidates(key)
+            )
+            self._paths[key] = paths
+        for lang, path in paths:
             try:
                 mtime = os.stat(path).st_mtime_ns
             except OSError:

@@ -485,6 +485,7 @@ def answer(attempt_id: int, question_id: str) -> Response:
             q.id,
             raw,
             grace=_grace(),
+            attempt=found,
         )
     except InputError as err:
         msg = presenters.input_error(err, q, pub, n, found.locale).message

@@ -347,6 +347,7 @@ def question(quiz_id: str, attempt_id: int, n: int) -> Page:
             q.id,
             raw,
             grace=_grace(),
+            attempt=attempt,
         )
     except InputError as err:
         # Refill the form with what was typed, but not with an oversize value.

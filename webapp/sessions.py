@@ -1,0 +1,76 @@
+"""Flask's signed-cookie session, signed again once a day instead of every request.
+
+Flask re-signs a permanent session's cookie on every response so that its expiry
+slides forward. For a year-long cookie, a day's precision is plenty, and signing
+is a tenth of a small page's time; so an unchanged session is sent again only
+when its signature is more than a day old. A changed session is always sent.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from flask import Flask, Request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+REFRESH_AFTER_SECONDS = 24 * 3600
+
+
+class SignedSession(SecureCookieSession):
+    """A cookie session that knows when its cookie was signed (None: new)."""
+
+    signed_at: float | None = None
+
+
+class DailyRefreshSessionInterface(SecureCookieSessionInterface):
+    """Signed cookies as Flask makes them, refreshed at most once a day."""
+
+    session_class = SignedSession
+
+    def __init__(self) -> None:
+        self._serializers: dict[Any, URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        """Return the serializer for the app's current keys (built once per key set)."""
+        key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        found = self._serializers.get(key)
+        if found is None:
+            built = super().get_signing_serializer(app)
+            if built is None:
+                return None
+            self._serializers = {key: built}  # a key change drops the old one
+            found = built
+        return found
+
+    def open_session(self, app: Flask, request: Request) -> SignedSession | None:
+        """Read the cookie and remember when it was signed."""
+        s = self.get_signing_serializer(app)
+        if s is None:
+            return None
+        val = request.cookies.get(self.get_cookie_name(app))
+        if not val:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed = s.loads(val, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed.timestamp()
+        return session
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        """Send the cookie when the session changed or its signature is a day old."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or time.time() - signed_at > REFRESH_AFTER_SECONDS
+
+
+def init_app(app: Flask) -> None:
+    """Use the daily-refresh cookie session."""
+    app.session_interface = DailyRefreshSessionInterface()
