@@ -1,9 +1,11 @@
 """Benchmark (not a test): a class joins and submits at once, and the server dies.
 
-N simulated students (default 300) arrive spread over a window (default 10 s)
-against gunicorn with 2 sync workers on 127.0.0.1. Each one joins the class with the
-code, opens the assignment, starts it, opens and answers every question, and
-submits, as a browser without JavaScript would. It runs twice per database:
+N simulated students (default 300) arrive together (or spread over --window s)
+against gunicorn with 2 sync workers on 127.0.0.1, and every one of them must have
+joined and submitted within --deadline (default 10 s) of the first arrival. Each
+one joins the class with the code, opens the assignment, starts it, opens and
+answers every question, and submits, as a browser without JavaScript would. It
+runs twice per database:
 
   steady  the server stays up;
   kill    the server is killed with SIGKILL (master and workers) in the middle of
@@ -14,11 +16,13 @@ Then the database is read: every submission that got a success response must be
 there, graded, with all its answers ("lost"); no attempt may be submitted without
 its score or its answers' points ("half-written"); nobody may have two attempts
 ("duplicates"). Prints throughput, p50/p99 latency and those counts, and exits 1 if
-anything was lost, half-written or duplicated, or a steady-phase student failed.
+anything was lost, half-written or duplicated, or a steady-phase student failed or
+submitted after the deadline.
 
 --json FILE also writes every phase's figures as JSON (for bench/run_all.py).
 
-    python bench/bench_burst.py [--students 300] [--window 10] [--workers 2]
+    python bench/bench_burst.py [--students 300] [--window 0] [--deadline 10]
+                                [--workers 2]
                                 [--db sqlite|postgresql|both] [--pg-url URL] [--quick]
                                 [--json FILE]
 """
@@ -385,6 +389,7 @@ def verify(env: dict[str, str], phase: Phase, assignment_id: int) -> None:
 
 
 RESULTS: list[dict[str, Any]] = []
+DEADLINE = [10.0]  # seconds from the first arrival to the last submit (--deadline)
 
 
 def report(label: str, phase: Phase) -> bool:
@@ -408,8 +413,12 @@ def report(label: str, phase: Phase) -> bool:
     for s in failed[:5]:
         print(f"    {s.name}: {s.error}")
     clean = v.lost == 0 and v.half_written == 0 and v.duplicates == 0
+    in_time = phase.seconds <= DEADLINE[0]
     if phase.name == "steady":
-        clean = clean and not failed
+        clean = clean and not failed and in_time
+        if not in_time:
+            print(f"    the last submit came {phase.seconds:.1f} s after the start, "
+                  f"after the {DEADLINE[0]:g} s deadline")
     RESULTS.append(
         {
             "db": label,
@@ -424,6 +433,8 @@ def report(label: str, phase: Phase) -> bool:
             "p50_ms": p50,
             "p99_ms": p99,
             "kills": phase.kills,
+            "deadline_s": DEADLINE[0],
+            "in_time": in_time,
             "lost": v.lost,
             "half_written": v.half_written,
             "duplicates": v.duplicates,
@@ -463,7 +474,18 @@ def main() -> int:
     """Run the bursts for the chosen databases; exit 1 on any loss."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=300)
-    parser.add_argument("--window", type=float, default=10.0, help="arrival window, s")
+    parser.add_argument(
+        "--window",
+        type=float,
+        default=0.0,
+        help="arrival window, s (0: the whole class at once)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=10.0,
+        help="every student must have submitted this many s after the start",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--db", choices=("sqlite", "postgresql", "both"), default="both"
@@ -480,10 +502,14 @@ def main() -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures here")
     args = parser.parse_args()
     window = 3.0 if args.quick else args.window
+    DEADLINE[0] = args.deadline
     dbs = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
+    arrive = f"over {window:g} s" if window > 0 else "all at once"
     print(
-        f"burst: {args.students} students over {window:g} s, gunicorn "
-        f"{args.workers} sync workers, 1 join + 1 start + 3 answers + 1 submit each"
+        f"burst: {args.students} students arriving {arrive}, all submitted within "
+        f"{args.deadline:g} s; gunicorn {args.workers} sync workers; each student "
+        "joins, opens and starts the assignment, answers 3 questions and submits "
+        "(11 requests with the redirects)"
     )
     try:
         clean = _run_all(args, dbs, window)
@@ -492,6 +518,7 @@ def main() -> int:
             figures = {
                 "benchmark": "burst",
                 "students": args.students,
+                "deadline_s": args.deadline,
                 "window_s": window,
                 "workers": args.workers,
                 "phases": RESULTS,
@@ -519,8 +546,10 @@ def _run_all(args: argparse.Namespace, dbs: tuple[str, ...], window: float) -> b
         try:
             steady = burst("steady", env, args.students, window, args.workers, None)
             clean &= report(kind, steady)
+            # Mid-burst: 40 % into the arrivals, or 1.5 s into an all-at-once class.
+            kill_at = window * 0.4 if window > 0 else 1.5
             killed = burst(
-                "kill", env, args.students, window, args.workers, kill_at=window * 0.4
+                "kill", env, args.students, window, args.workers, kill_at=kill_at
             )
             clean &= report(kind, killed)
         finally:
