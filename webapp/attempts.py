@@ -162,6 +162,15 @@ _ATTEMPT_OF_TOKEN = (
         Learner.token == bindparam("token"),
     )
 )
+_ATTEMPT_ROW_OF_TOKEN = (
+    select(*Attempt.__table__.columns)
+    .join(Learner, Learner.id == Attempt.learner_id)
+    .where(Attempt.id == bindparam("attempt_id"), Learner.token == bindparam("token"))
+)
+_RESPONSE_ROW_OF = select(*Response.__table__.columns).where(
+    Response.attempt_id == bindparam("attempt_id"),
+    Response.question_id == bindparam("question_id"),
+)
 _RESPONSES_OF = select(Response).where(Response.attempt_id == bindparam("attempt_id"))
 _RESPONSE_OF = select(Response).where(
     Response.attempt_id == bindparam("attempt_id"),
@@ -193,21 +202,27 @@ def get_attempt(
 
 
 def get_attempt_for_token(
-    s: Session, token: str | None, attempt_id: int, quiz_id: str
+    s: Session, token: str | None, attempt_id: int, quiz_id: str | None = None
 ) -> Attempt:
     """Return the attempt of the learner with this cookie token, in one query.
 
-    Raises AttemptNotFound for another learner's attempt or an unknown id.
+    The attempt comes back detached, as this request's view of the row: a
+    write in between (which locks and reads the row itself) cannot expire it.
+    It is read with plain SQL, not the ORM's identity map: every page and API
+    call starts here, and the row is all they need.
+    Raises AttemptNotFound for another learner's attempt, another quiz's
+    (when `quiz_id` is given) or an unknown id.
     """
     if token is None or not 0 <= attempt_id < 2**31:
         raise AttemptNotFound(attempt_id)
-    attempt = s.scalar(
-        _ATTEMPT_OF_TOKEN,
-        {"attempt_id": attempt_id, "quiz_id": quiz_id, "token": token},
+    row = (
+        s.connection()
+        .execute(_ATTEMPT_ROW_OF_TOKEN, {"attempt_id": attempt_id, "token": token})
+        .first()
     )
-    if attempt is None:
+    if row is None or (quiz_id is not None and row.quiz_id != quiz_id):
         raise AttemptNotFound(attempt_id)
-    return attempt
+    return Attempt(**row._mapping)
 
 
 def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
@@ -217,11 +232,18 @@ def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
 
 
 def response_of(s: Session, attempt_id: int, question_id: str) -> Response | None:
-    """Return the attempt's response to one question (a question page needs no more)."""
-    found: Response | None = s.scalar(
-        _RESPONSE_OF, {"attempt_id": attempt_id, "question_id": question_id}
+    """Return the attempt's response to one question (a question page needs no more).
+
+    A detached copy of the row, read with plain SQL like `get_attempt_for_token`.
+    """
+    row = (
+        s.connection()
+        .execute(
+            _RESPONSE_ROW_OF, {"attempt_id": attempt_id, "question_id": question_id}
+        )
+        .first()
     )
-    return found
+    return None if row is None else Response(**row._mapping)
 
 
 def load_answer(q: Question, response: Response | None) -> Any | None:

@@ -30,7 +30,6 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError
 from marshmallow import Schema, ValidationError
-from sqlalchemy import bindparam, select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -164,34 +163,19 @@ def _validation_error(err: ValidationError) -> ApiError:
 # Reading the learner's state ---------------------------------------------------
 
 
-# One query: the attempt only if it belongs to the learner of this cookie (built
-# once: composing the statement cost as much as running it).
-_ATTEMPT_OF_TOKEN = (
-    select(Attempt)
-    .join(Learner, Learner.id == Attempt.learner_id)
-    .where(
-        Attempt.id == bindparam("attempt_id"), Learner.token == bindparam("token")
-    )
-)
-
-
 def _learner_attempt(attempt_id: int) -> tuple[Attempt, Quiz]:
     """Return the current learner's attempt and its quiz, or 404 (others' too).
 
-    The attempt is detached from the read session: it is this request's view of
-    the row (id, plan, mode, language), and a write of `attempts` in between must
-    not expire it, which would read the same row again just to show feedback.
-    Writes lock and read the row themselves.
+    The attempt is this request's detached view of the row (id, plan, mode,
+    language): a write of `attempts` in between cannot expire it. Writes lock
+    and read the row themselves.
     """
-    token = current_token()
-    attempt = (
-        db.session.scalar(_ATTEMPT_OF_TOKEN, {"attempt_id": attempt_id, "token": token})
-        if token
-        else None
-    )
-    if attempt is None:
-        raise ApiError(404, "not_found", "There is no such attempt.")
-    db.session.expunge(attempt)
+    try:
+        attempt = attempts.get_attempt_for_token(
+            db.session, current_token(), attempt_id
+        )
+    except attempts.AttemptNotFound:
+        raise ApiError(404, "not_found", "There is no such attempt.") from None
     quiz = library.get_catalog().quiz(attempt.quiz_id)
     if quiz is None:
         raise ApiError(404, "not_found", "The quiz of this attempt no longer exists.")

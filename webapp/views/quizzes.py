@@ -36,15 +36,11 @@ Page = str | tuple[str, int] | WerkzeugResponse
 
 def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
     try:
-        attempt = attempts.get_attempt_for_token(
+        return attempts.get_attempt_for_token(
             db.session, current_token(), attempt_id, quiz.id
         )
     except attempts.AttemptNotFound:
         abort(404)
-    # This request's view of the row: a write of `attempts` (which locks and reads
-    # the row itself) must not expire it and make the page read it again.
-    db.session.expunge(attempt)
-    return attempt
 
 
 def _question_at(quiz: Quiz, attempt: Attempt, n: int) -> Question:
