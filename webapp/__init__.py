@@ -14,6 +14,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
     from webapp import (
         auth,
+        chrome,
         config,
         i18n,
         interface_catalogs,
@@ -47,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     _register_blueprints(app)
     _register_template_helpers(app)
+    chrome.init_app(app)
     if app.config["AUTO_MIGRATE"]:
         from webapp.db import upgrade
 
