@@ -137,6 +137,10 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == "NONE":
+            # The request's read session: each SELECT is its own snapshot, as
+            # under PostgreSQL's READ COMMITTED, and no BEGIN/ROLLBACK round trip.
+            return
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -166,15 +170,32 @@ class Database:
         """Return this app context's read session, opening it on first use."""
         s: Session | None = g.get(_G_KEY)
         if s is None:
-            s = Session(self.engine, expire_on_commit=False)
+            s = Session(self._bind("read"), expire_on_commit=False)
             setattr(g, _G_KEY, s)
         return s
+
+    @staticmethod
+    def _bind(kind: str) -> Engine:
+        """Return the engine with the read or write transaction options.
+
+        Kept per app: engine.execution_options() builds a new object per call.
+        """
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        engine: Engine = app.extensions["interwar.engine"]
+        binds: dict[str, tuple[Engine, Engine]] = app.extensions.setdefault(
+            "interwar.binds", {}
+        )
+        found = binds.get(kind)
+        if found is None or found[0] is not engine:  # first use, or a new engine
+            begin = {"read": "NONE", "write": "IMMEDIATE"}[kind]
+            found = binds[kind] = (engine, engine.execution_options(sqlite_begin=begin))
+        return found[1]
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """Run one write transaction: commit on success, roll back on error."""
         engine = self.engine
-        bind = engine.execution_options(sqlite_begin="IMMEDIATE")
+        bind = self._bind("write")
         with _queued(engine), Session(bind, expire_on_commit=False) as s, s.begin():
             yield s
         self._after_write()
@@ -182,11 +203,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Connection]:
         """Run one write transaction on a bare connection (the hot paths' SQL)."""
-        engine = self.engine
-        with (
-            _queued(engine),
-            engine.execution_options(sqlite_begin="IMMEDIATE").begin() as conn,
-        ):
+        with _queued(self.engine), self._bind("write").begin() as conn:
             yield conn
         self._after_write()
 

@@ -6,6 +6,7 @@ import functools
 import json
 from typing import Any
 
+from babel import Locale
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup
@@ -24,12 +25,22 @@ def languages() -> tuple[str, ...]:
 MAX_ACCEPT_LANGUAGE = 1024
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Pick the interface locale: `?lang=` kept in the session, else the browser's.
 
     A malformed or oversized Accept-Language header gives the default (English),
-    never an error.
+    never an error. The choice comes back as a shared babel Locale: Flask-Babel
+    would otherwise parse the name into a new one (with a file check) per request.
     """
+    return _locale_object(_select_locale_name())
+
+
+@functools.lru_cache(maxsize=64)
+def _locale_object(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def _select_locale_name() -> str:
     default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if isinstance(chosen, str) and chosen in languages():

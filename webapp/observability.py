@@ -13,11 +13,12 @@ import json
 import logging
 import re
 import secrets
+import sys
 import time
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
-from flask.logging import default_handler, wsgi_errors_stream
+from flask.logging import default_handler
 
 HEADER = "X-Request-ID"
 # A proxy's id (nginx $request_id) is kept when it looks like one; anything else
@@ -48,9 +49,32 @@ class RequestIdFilter(logging.Filter):
     """Attach the request id to every record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Set record.request_id and keep the record."""
-        record.request_id = request_id()
+        """Set record.request_id (unless the caller did) and keep the record."""
+        if getattr(record, "request_id", None) is None:
+            record.request_id = request_id()
         return True
+
+
+class WsgiErrorsHandler(logging.Handler):
+    """Write each record as one line to the server's wsgi.errors, else to stderr.
+
+    The stream is looked up once per record: Flask's wsgi_errors_stream proxy
+    resolves the request again on every attribute a StreamHandler touches.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Format the record and write it with its newline in one call."""
+        try:
+            line = self.format(record) + "\n"
+            stream = (
+                request.environ.get("wsgi.errors") if has_request_context() else None
+            ) or sys.stderr
+            stream.write(line)
+            stream.flush()
+        except RecursionError:  # pragma: no cover - as logging.StreamHandler does
+            raise
+        except Exception:
+            self.handleError(record)
 
 
 class JsonFormatter(logging.Formatter):
@@ -70,9 +94,11 @@ class JsonFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "msg": record.getMessage(),
         }
-        for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                out[key] = value
+        fields = vars(record)
+        # A set difference in C, then the few extra keys in a stable order.
+        for key in sorted(fields.keys() - _STANDARD):
+            if not key.startswith("_"):
+                out[key] = fields[key]
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
         # ensure_ascii: C1 controls and line separators are escaped too.
@@ -84,20 +110,37 @@ def _start() -> None:
     request_id()
 
 
+_REQUEST_LOG = logging.getLogger("webapp.request")
+
+
 def _finish(response: Response) -> Response:
-    response.headers[HEADER] = request_id()
+    rid = request_id()
+    response.headers[HEADER] = rid
+    if not _REQUEST_LOG.isEnabledFor(logging.INFO):
+        return response
     started: float | None = g.get("request_started")
-    logging.getLogger("webapp.request").info(
+    rule = request.url_rule
+    # One line per request: the record is made here rather than by .info(), which
+    # walks the stack for a caller's file and line that this line does not show.
+    record = _REQUEST_LOG.makeRecord(
+        _REQUEST_LOG.name,
+        logging.INFO,
+        __file__,
+        0,
         "request",
+        (),
+        None,
         extra={
+            "request_id": rid,
             "method": request.method,
             # The route, not the path: ids in it are fine, but a path is chosen by
             # the client; it is kept (encoded) only when nothing matched.
-            "route": request.url_rule.rule if request.url_rule else request.path,
+            "route": rule.rule if rule else request.path,
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
         },
     )
+    _REQUEST_LOG.handle(record)
     return response
 
 
@@ -107,7 +150,7 @@ def init_app(app: Flask) -> None:
     logger.removeHandler(default_handler)
     if not any(getattr(h, _MARK, False) for h in logger.handlers):
         # Resolved per write: the server's wsgi.errors, else the current stderr.
-        handler: logging.Handler = logging.StreamHandler(wsgi_errors_stream)  # type: ignore[call-overload]
+        handler: logging.Handler = WsgiErrorsHandler()
         handler.setFormatter(JsonFormatter())
         handler.addFilter(RequestIdFilter())
         setattr(handler, _MARK, True)
