@@ -77,6 +77,11 @@ class WsgiErrorsHandler(logging.Handler):
             self.handleError(record)
 
 
+# ensure_ascii: C1 controls and line separators are escaped too. One encoder for
+# every line: json.dumps with options builds a new one per call.
+_ENCODER = json.JSONEncoder(ensure_ascii=True, default=str)
+
+
 class JsonFormatter(logging.Formatter):
     """Format a record as one line of ASCII JSON."""
 
@@ -101,8 +106,7 @@ class JsonFormatter(logging.Formatter):
                 out[key] = fields[key]
         if record.exc_info:
             out["exc"] = self.formatException(record.exc_info)
-        # ensure_ascii: C1 controls and line separators are escaped too.
-        return json.dumps(out, ensure_ascii=True, default=str)
+        return _ENCODER.encode(out)
 
 
 def _start() -> None:
