@@ -131,12 +131,8 @@ def db_now(s: Session) -> datetime:
 
     App servers' clocks may differ; the one database decides when time is up.
     """
-    if s.get_bind().dialect.name == "sqlite":
-        raw = s.scalar(_SQLITE_NOW)
-        return datetime.fromisoformat(str(raw)).replace(tzinfo=UTC)
-    value = s.scalar(_SERVER_NOW)
-    assert isinstance(value, datetime)
-    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    return _as_utc(s.scalar(_SQLITE_NOW if sqlite else _SERVER_NOW))
 
 
 def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) -> bool:
@@ -153,15 +149,6 @@ def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) ->
 
 # Statements of the hot paths, built once (composing a select costs about as much
 # as running it on SQLite); the values come as bound parameters.
-_ATTEMPT_OF_TOKEN = (
-    select(Attempt)
-    .join(Learner, Learner.id == Attempt.learner_id)
-    .where(
-        Attempt.id == bindparam("attempt_id"),
-        Attempt.quiz_id == bindparam("quiz_id"),
-        Learner.token == bindparam("token"),
-    )
-)
 _ATTEMPT_ROW_OF_TOKEN = (
     select(*Attempt.__table__.columns)
     .join(Learner, Learner.id == Attempt.learner_id)
@@ -177,7 +164,9 @@ _RESPONSE_OF = select(Response).where(
     Response.question_id == bindparam("question_id"),
 )
 _LOCKED = select(Attempt).where(Attempt.id == bindparam("attempt_id")).with_for_update()
-_SQLITE_NOW = text("SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')")
+# Milliseconds: SQLite's CURRENT_TIMESTAMP has whole seconds only.
+_SQLITE_CLOCK = "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+_SQLITE_NOW = text(f"SELECT {_SQLITE_CLOCK}")
 _SERVER_NOW = select(func.now())
 
 
@@ -540,8 +529,7 @@ def _statements(dialect: str) -> _SaveSql:
     from sqlalchemy.dialects import postgresql, sqlite
 
     if dialect == "sqlite":
-        # Milliseconds, like db_now(): CURRENT_TIMESTAMP has whole seconds only.
-        now: Any = literal_column("strftime('%Y-%m-%d %H:%M:%f', 'now')")
+        now: Any = literal_column(_SQLITE_CLOCK)
         insert: Any = sqlite.insert
     else:
         now = func.now()
@@ -602,9 +590,7 @@ def clear_answer(
             raise AttemptClosed()
         question_of(quiz, attempt, question_id)
         resp = s.scalar(
-            select(Response).where(
-                Response.attempt_id == attempt.id, Response.question_id == question_id
-            )
+            _RESPONSE_OF, {"attempt_id": attempt.id, "question_id": question_id}
         )
         if resp is not None:
             s.delete(resp)

@@ -9,6 +9,7 @@ class submitting together would hit.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -94,21 +95,19 @@ class WriteLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
 
-_WRITE_LOCKS: dict[str, WriteLock] = {}
-
-
 def write_lock(engine: Engine) -> WriteLock | None:
     """Return the writers' queue of a SQLite file database (None otherwise)."""
-    if engine.dialect.name != "sqlite":
+    return _lock_for(engine.dialect.name, engine.url.database or "")
+
+
+@functools.cache
+def _lock_for(dialect: str, database: str) -> WriteLock | None:
+    # One queue per file for the life of the process (also for every app on it).
+    if dialect != "sqlite" or database in ("", ":memory:") or database.startswith(
+        "file:"
+    ):
         return None
-    database = engine.url.database or ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    path = os.path.abspath(database) + "-writers"
-    found = _WRITE_LOCKS.get(path)
-    if found is None:
-        found = _WRITE_LOCKS.setdefault(path, WriteLock(path))
-    return found
+    return WriteLock(os.path.abspath(database) + "-writers")
 
 
 @contextmanager
