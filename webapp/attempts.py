@@ -1,7 +1,8 @@
 """Attempts and responses: the only code that writes them.
 
-Every function that writes runs one transaction (`db.transaction()`), locks the
-attempt row first, and is safe to repeat: starting with the same idempotency key,
+Every function that writes runs one transaction (`db.transaction()`, or for the
+answer upsert a bare `db.write()` connection), locks the attempt row first, and is
+safe to repeat: starting with the same idempotency key,
 saving the same answer or submitting twice leaves one attempt and one result.
 The stored plan (question order, presentations, seed) is the truth for grading.
 Views and the JSON API both call these functions; none of them reads the request.
