@@ -14,7 +14,17 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from marshmallow import ValidationError, fields
+from marshmallow import (
+    EXCLUDE,
+    INCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    missing,
+)
+from marshmallow.error_store import ErrorStore
+from marshmallow.utils import set_value
 
 from webapp.content.yamlsource import SurprisingInt
 
@@ -85,7 +95,155 @@ def describe(value: object, wanted: str = "text") -> str:
     return f"expected {wanted}"
 
 
-class Text(fields.String):
+class LeanField(fields.Field[Any]):
+    """A field that skips validation when it has no validators.
+
+    marshmallow 4 builds a combined validator object for every value it checks,
+    validators or none; a quiz file has a few hundred values, a district's
+    content tens of thousands.
+    """
+
+    def _validate(self, value: Any) -> None:
+        if self.validators:
+            super()._validate(value)
+
+
+class LeanSchema(Schema):
+    """A schema that loads a plain mapping with a shorter loop than marshmallow's.
+
+    Loading the content is mostly marshmallow's per-field bookkeeping (a closure
+    and a wrapper call for every field, present or not). For the one case these
+    schemas meet, a dict without `partial` or `many`, the fields are walked
+    directly, with the same results and the same errors; anything else takes
+    marshmallow's own path.
+    """
+
+    _lean_plan: tuple[tuple[str, str, fields.Field[Any], bool], ...]
+    _lean_keys: frozenset[str]
+    _lean_hookless: bool
+
+    def _do_load(
+        self,
+        data: Any,
+        *,
+        many: bool | None = None,
+        partial: Any = None,
+        unknown: Any = None,
+        postprocess: bool = True,
+    ) -> Any:
+        # A schema without hooks (a choice, a stimulus) needs none of the hook
+        # bookkeeping around the field loop.
+        hookless = self.__dict__.get("_lean_hookless")
+        if hookless is None:
+            hookless = self._lean_hookless = not any(self._hooks.values())
+        if not hookless or many or partial is not None or self.many or self.partial:
+            return super()._do_load(
+                data,
+                many=many,
+                partial=partial,
+                unknown=unknown,
+                postprocess=postprocess,
+            )
+        error_store = ErrorStore()  # type: ignore[no-untyped-call]
+        result = self._deserialize(
+            data,
+            error_store=error_store,
+            unknown=self.unknown if unknown is None else unknown,
+        )
+        if error_store.errors:
+            exc = ValidationError(error_store.errors, data=data, valid_data=result)
+            self.handle_error(exc, data, many=False, partial=partial)
+            raise exc
+        return result
+
+    def _deserialize(
+        self,
+        data: Any,
+        *,
+        error_store: ErrorStore,
+        many: bool = False,
+        partial: Any = None,
+        unknown: Any = RAISE,
+        index: int | None = None,
+    ) -> Any:
+        if many or partial is not None or data.__class__ is not dict:
+            return super()._deserialize(
+                data,
+                error_store=error_store,
+                many=many,
+                partial=partial,
+                unknown=unknown,
+                index=index,
+            )
+        index = index if self.opts.index_errors else None
+        plan = self.__dict__.get("_lean_plan")
+        if plan is None:
+            plan = tuple(
+                (
+                    field.data_key if field.data_key is not None else name,
+                    field.attribute or name,
+                    field,
+                    # Fields that keep marshmallow's own deserialize() get it
+                    # inline (_deserialize_plain), a call less per key.
+                    type(field).deserialize is fields.Field.deserialize,
+                )
+                for name, field in self.load_fields.items()
+            )
+            self._lean_plan = plan
+            self._lean_keys = frozenset(entry[0] for entry in plan)
+        out = self.dict_class()
+        get = data.get
+        for key, attribute, field, plain in plan:
+            raw_value = get(key, missing)
+            try:
+                if plain:
+                    value = _deserialize_plain(field, raw_value, key, data)
+                else:
+                    value = field.deserialize(raw_value, key, data)
+            except ValidationError as error:
+                error_store.store_error(error.messages, key, index=index)  # type: ignore[no-untyped-call]
+                # A Nested field keeps what did load (marshmallow does the same).
+                value = error.valid_data or missing
+            if value is not missing:
+                if "." in attribute:
+                    set_value(out, attribute, value)
+                else:
+                    out[attribute] = value
+        if unknown != EXCLUDE:
+            for key in data.keys() - self._lean_keys:
+                if unknown == INCLUDE:
+                    out[key] = data[key]
+                elif unknown == RAISE:
+                    error_store.store_error(  # type: ignore[no-untyped-call]
+                        [self.error_messages["unknown"]], key, index
+                    )
+        return out
+
+
+def _deserialize_plain(
+    field: fields.Field[Any], value: Any, key: str, data: Mapping[str, Any]
+) -> Any:
+    """Do what marshmallow's Field.deserialize does, for a field that keeps it."""
+    if value is missing:
+        if field.required:
+            raise field.make_error("required")
+        default = field.load_default
+        return default() if callable(default) else default
+    if value is None and not field.allow_none:
+        raise field.make_error("null")
+    for func in field.pre_load:
+        value = func(value)
+    if field.allow_none and value is None:
+        return None
+    output = field._deserialize(value, key, data)
+    if field.validators:
+        field._validate(output)
+    for func in field.post_load:
+        output = func(output)
+    return output
+
+
+class Text(LeanField, fields.String):
     """A string that refuses YAML's booleans, numbers and dates with a clear hint."""
 
     def __init__(self, *, allow_empty: bool = False, **kwargs: Any) -> None:
@@ -205,7 +363,7 @@ def _not_whole(value: Any) -> str:
     return "expected a whole number"
 
 
-class StrictInteger(fields.Integer):
+class StrictInteger(LeanField, fields.Integer):
     """A whole number: 1.5, true, 1:30 and "3" are errors, not silently converted."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -227,7 +385,7 @@ class StrictInteger(fields.Integer):
         return int(value)
 
 
-class Number(fields.Field[float]):
+class Number(LeanField, fields.Field[float]):
     """A finite number (int or float); text, booleans, NaN and infinity are errors."""
 
     def _deserialize(
@@ -254,7 +412,7 @@ class Number(fields.Field[float]):
         return float(value)
 
 
-class Boolean(fields.Field[bool]):
+class Boolean(LeanField, fields.Field[bool]):
     """true or false; text such as "yes" in quotes is an error."""
 
     def _deserialize(
@@ -278,7 +436,7 @@ class Boolean(fields.Field[bool]):
         raise ValidationError(f"expected true or false, got {raw(value)}")
 
 
-class EventDate(fields.Field[tuple[int, int | None, int | None]]):
+class EventDate(LeanField, fields.Field[tuple[int, int | None, int | None]]):
     """A date as YYYY-MM-DD, "YYYY-MM" (quoted) or YYYY → (year, month, day)."""
 
     _TEXT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

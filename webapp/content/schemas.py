@@ -39,6 +39,8 @@ from webapp.content.fields import (
     EventDate,
     Id,
     Keyword,
+    LeanField,
+    LeanSchema,
     StrictInteger,
     Text,
     describe,
@@ -119,7 +121,7 @@ def _nested(schema: type[Schema], **kwargs: Any) -> fields.Nested:
     )
 
 
-class SchemaVersion(fields.Field[int]):
+class SchemaVersion(LeanField, fields.Field[int]):
     """`schema_version: 1`: the format of the file, so that it can evolve."""
 
     def _deserialize(
@@ -148,7 +150,7 @@ _SCHEMA_VERSION_REQUIRED = (
 )
 
 
-class StrictSchema(Schema):
+class StrictSchema(LeanSchema):
     """A schema where unknown keys are errors."""
 
     class Meta:
@@ -381,7 +383,7 @@ def type_schema(name: str) -> Schema | None:
     return schema
 
 
-class QuestionField(fields.Field[Question]):
+class QuestionField(LeanField, fields.Field[Question]):
     """One question, validated by the schema its `type` names in the REGISTRY."""
 
     def _deserialize(

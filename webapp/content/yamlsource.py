@@ -52,6 +52,8 @@ _IMPLICIT: dict[str | None, list[tuple[str, re.Pattern[str]]]] = dict(
     Resolver.yaml_implicit_resolvers
 )
 _CONSTRUCTOR = SafeConstructor()
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
 _NOT_PRINTABLE = re.compile(
     "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
@@ -351,6 +353,11 @@ def _construct(tag: str, value: str) -> Any:
     """Build the Python value of an implicitly or explicitly typed scalar."""
     if tag in _TEXT_TAGS:
         return value
+    if tag == _BOOL_TAG:
+        # What SafeConstructor does, without building a node (every choice has one).
+        return _CONSTRUCTOR.bool_values[value.lower()]
+    if tag == _INT_TAG and value.isdecimal() and value.isascii() and value[0] != "0":
+        return int(value)  # plain digits; 0-prefixed, signed, 1_000 and 1:30 below
     result = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, ScalarNode(tag, value))
     if result.__class__ is int and (
         ":" in value or (len(value) > 1 and value.lstrip("+-")[:1] == "0")

@@ -6,10 +6,10 @@ import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load
+from marshmallow import RAISE, ValidationError, fields
 
 from webapp.content.domain import Choice
-from webapp.content.fields import Boolean, Id, Text
+from webapp.content.fields import Boolean, Id, LeanSchema, Text
 from webapp.content.question_types._util import (
     common_public,
     duplicates,
@@ -22,7 +22,7 @@ from webapp.content.question_types.base import JSON, InputError, Presentation
 __all__ = ["ChoiceSchema", "check_choices", "choice_public", "present_choices"]
 
 
-class ChoiceSchema(Schema):
+class ChoiceSchema(LeanSchema):
     """One choice: its text, whether it is right, and feedback when picked."""
 
     class Meta:
@@ -32,11 +32,6 @@ class ChoiceSchema(Schema):
     text = Text(required=True)
     correct = Boolean(load_default=False)
     feedback = Text(load_default=None)
-
-    @post_load
-    def make(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        """Keep the dict: the question schema fills default ids by position."""
-        return data
 
 
 def choices_field() -> fields.List[Any]:

@@ -28,10 +28,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Generic, TypeVar
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import RAISE, fields
 
 from webapp.content.domain import SKILLS, Question, Quote, Score
-from webapp.content.fields import Boolean, Id, StrictInteger, Text
+from webapp.content.fields import Boolean, Id, LeanSchema, StrictInteger, Text
 
 Q = TypeVar("Q", bound=Question)
 A = TypeVar("A")
@@ -55,7 +55,7 @@ class InputError(ValueError):
         self.params = params
 
 
-class StimulusSchema(Schema):
+class StimulusSchema(LeanSchema):
     """A short quoted source excerpt shown above a prompt."""
 
     class Meta:
@@ -66,7 +66,7 @@ class StimulusSchema(Schema):
     source = Id(load_default=None)
 
 
-class QuestionSchema(Schema):
+class QuestionSchema(LeanSchema):
     """The keys every question type accepts; type modules subclass it."""
 
     class Meta:

@@ -7,7 +7,6 @@ from typing import Any
 
 from marshmallow import (
     RAISE,
-    Schema,
     ValidationError,
     fields,
     post_load,
@@ -15,7 +14,7 @@ from marshmallow import (
 )
 
 from webapp.content.domain import Score, ShortAnswerQuestion, WrongAnswer
-from webapp.content.fields import StrictInteger, Text
+from webapp.content.fields import LeanSchema, StrictInteger, Text
 from webapp.content.question_types._text import matches, normalize
 from webapp.content.question_types._util import common_public, duplicates, text_value
 from webapp.content.question_types.base import (
@@ -53,7 +52,7 @@ def check_answers(field: str, answers: list[str]) -> None:
         raise ValidationError({field: errors})
 
 
-class WrongAnswerSchema(Schema):
+class WrongAnswerSchema(LeanSchema):
     """A foreseeable wrong answer and the feedback that corrects it."""
 
     class Meta:
