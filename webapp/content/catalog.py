@@ -7,8 +7,10 @@ file that is itself broken are not reported again, so each mistake is said once.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,7 +135,8 @@ def content_files(root: Path) -> list[tuple[Path, str]]:
 def load_catalog(root: str | Path) -> Catalog:
     """Load the lessons/ and quizzes/ of a content root."""
     root = Path(root)
-    return _Loader(root).run(content_files(root))
+    with _collector_paused():
+        return _Loader(root).run(content_files(root))
 
 
 def load_files(paths: Iterable[str | Path]) -> Catalog:
@@ -142,7 +145,26 @@ def load_files(paths: Iterable[str | Path]) -> Catalog:
     for p in paths:
         path = Path(p)
         entries.append((path, KINDS.get(path.parent.name, "")))
-    return _Loader(None).run(entries)
+    with _collector_paused():
+        return _Loader(None).run(entries)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a catalog is built.
+
+    Loading makes a few hundred thousand small objects that stay alive and form
+    no cycles; the collector kept walking them as they grew, a fifth of the
+    load's time. Reference counting still frees garbage as usual, and the few
+    cycles (an error's traceback) wait for the collector's next run.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @dataclass
