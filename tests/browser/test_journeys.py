@@ -163,6 +163,14 @@ def test_instant_feedback_has_the_server_pages_structure(
     try:
         page.goto("/quizzes/sample")
         _press(page, "button.button--start")
+        # With JavaScript an ordering list is always complete (the script keeps
+        # every position set), so "nothing" is an answer there: use the first
+        # question of another type in this attempt's shuffled order.
+        first = page.url
+        n = 1
+        while page.locator("ul.order").count():
+            n += 1
+            page.goto(first.rsplit("/q/", 1)[0] + f"/q/{n}")
         # Submit nothing: the API says 422, the script posts the form, and the
         # server's error summary comes back with focus on it.
         _press(page, "button[value='check']")
