@@ -103,15 +103,19 @@ def test_no_axe_violations_on_any_page_type(
     audit.check("quiz start", "quiz-start")
     _enter(page, "button.button--start")
     types_seen = set()
+    error_page_seen = False
     for n in range(1, practice.attempt_size + 1):
         q = question_on_page(page, practice)
         label = f"question {q.type}{' (source)' if q.stimulus else ''}"
         audit.check(label, f"question-{q.type}" if not q.stimulus else None)
         types_seen.add(q.type)
-        if n == 1:
+        # With scripts an ordering list always holds a full order: "nothing" is
+        # an answer there, so the error page is shown on another question.
+        if not error_page_seen and not (scripts and q.type == "ordering"):
             _enter(page, "button[value='check']")  # nothing chosen: the error page
             assert page.locator(".error-summary").count() == 1
             audit.check("error summary", "error-summary")
+            error_page_seen = True
         answer(page, q, right=n % 2 == 0, js=scripts)
         if scripts:
             tab_to(page, "button[value='check']")
@@ -129,6 +133,7 @@ def test_no_axe_violations_on_any_page_type(
         else:
             _enter(page, ".button-group button.button")
     assert len(types_seen) == 8
+    assert error_page_seen
     audit.check("practice results", "results-practice")
 
     # Test: a timed question page, check your answers, results with review.
