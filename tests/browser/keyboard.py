@@ -126,6 +126,9 @@ def _rows(page: Page, row_class: str) -> list[tuple[str, str]]:
 
 def _order_with_buttons(page: Page, wanted: list[str], status_word: str) -> None:
     """Put items in `wanted` order with the Move up buttons (JavaScript on)."""
+    # app.js (deferred) adds the buttons after the page is parsed: on a busy
+    # machine the test can read the list before they exist.
+    page.wait_for_selector("li.order__item button[data-dir='up']", state="attached")
     moved = False
     for position, text in enumerate(wanted):
         labels = [
