@@ -10,28 +10,6 @@ from typing import Any
 from flask import Flask
 
 
-class InterwarFlask(Flask):
-    """Flask, with the sync check of hooks and views done once per function.
-
-    Flask asks inspect whether each before/after/teardown hook and the view is a
-    coroutine function on every request (eight times a page here); the answer
-    never changes for a function, so it is kept.
-    """
-
-    _sync_checked: dict[Any, Any]
-
-    def ensure_sync(self, func: Any) -> Any:
-        """Return `func` callable synchronously (Flask's answer, remembered)."""
-        cache = self.__dict__.setdefault("_sync_checked", {})
-        try:
-            return cache[func]
-        except KeyError:
-            wrapped = cache[func] = super().ensure_sync(func)
-            return wrapped
-        except TypeError:  # an unhashable callable: ask every time
-            return super().ensure_sync(func)
-
-
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask app: config layers, extensions, blueprints, content, CLI."""
     from webapp import (
@@ -48,9 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.extensions import babel, csrf, db
 
     instance_path = _instance_path(test_config)
-    app = InterwarFlask(
-        __name__, instance_path=instance_path, instance_relative_config=True
-    )
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("INTERWAR")

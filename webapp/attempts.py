@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text
+from sqlalchemy import bindparam, func, literal_column, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -145,7 +147,12 @@ def is_time_up(attempt: Attempt, now: datetime | None = None, grace: int = 0) ->
         return False
     if now is None:
         now = db_now(db.session)
-    return now > attempt.deadline + timedelta(seconds=grace)
+    return _past(attempt.deadline, now, grace)
+
+
+def _past(deadline: datetime | None, now: datetime, grace: int) -> bool:
+    """Return True when `now` is later than the deadline plus `grace` seconds."""
+    return deadline is not None and now > deadline + timedelta(seconds=grace)
 
 
 # Statements of the hot paths, built once (composing a select costs about as much
@@ -493,18 +500,21 @@ def save_answer(
         if state.submitted_at is not None:
             raise AttemptClosed()
         now = _as_utc(state.now)
-        if state.deadline is not None and now > state.deadline + timedelta(
-            seconds=grace
-        ):
+        if _past(state.deadline, now, grace):
             raise AttemptClosed(time_up=True)
         values["answered_at"] = now
         if sql.upsert_returns:
             tries = conn.execute(sql.upsert, values).scalar_one()
         else:  # pragma: no cover - SQLite older than 3.35
             conn.execute(sql.upsert, values)
-            tries = conn.execute(
-                sql.tries, {"attempt_id": attempt_id, "question_id": question_id}
-            ).scalar_one()
+            tries = (
+                conn.execute(
+                    _RESPONSE_ROW_OF,
+                    {"attempt_id": attempt_id, "question_id": question_id},
+                )
+                .one()
+                .tries
+            )
     return Saved(question_id, answer, score, int(tries))
 
 
@@ -515,7 +525,6 @@ class _SaveSql:
     state: Any
     upsert: Any
     upsert_returns: bool
-    tries: Any
 
 
 _SAVE_SQL: dict[str, _SaveSql] = {}
@@ -526,9 +535,6 @@ def _statements(dialect: str) -> _SaveSql:
     found = _SAVE_SQL.get(dialect)
     if found is not None:
         return found
-    from sqlalchemy import literal_column
-    from sqlalchemy.dialects import postgresql, sqlite
-
     if dialect == "sqlite":
         now: Any = literal_column(_SQLITE_CLOCK)
         insert: Any = sqlite.insert
@@ -558,18 +564,11 @@ def _statements(dialect: str) -> _SaveSql:
             "is_correct": ins.excluded.is_correct,
         },
     )
-    returns = True
-    if dialect == "sqlite":
-        import sqlite3
-
-        returns = sqlite3.sqlite_version_info >= (3, 35)
+    # RETURNING came with SQLite 3.35; older builds read the count back.
+    returns = dialect != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
     if returns:
         upsert = upsert.returning(Response.tries)
-    tries = select(Response.tries).where(
-        Response.attempt_id == bindparam("attempt_id"),
-        Response.question_id == bindparam("question_id"),
-    )
-    built = _SaveSql(state, upsert, returns, tries)
+    built = _SaveSql(state, upsert, returns)
     _SAVE_SQL[dialect] = built
     return built
 

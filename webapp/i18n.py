@@ -61,7 +61,8 @@ def current_locale() -> str:
     # A page asks for it a dozen times; str(Locale) is not free.
     cached = g.get("_interwar_locale")
     if cached is not None and cached[0] is babel_locale:
-        return str(cached[1])
+        name: str = cached[1]
+        return name
     name = str(babel_locale or current_app.config["BABEL_DEFAULT_LOCALE"])
     g._interwar_locale = (babel_locale, name)
     return name
@@ -74,7 +75,7 @@ def text_direction(locale: str | None = None) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _direction(locale: str) -> str:
-    from babel import Locale, UnknownLocaleError
+    from babel import UnknownLocaleError
 
     try:
         order = Locale.parse(locale).character_order
