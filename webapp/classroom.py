@@ -545,9 +545,7 @@ def tasks_for(
     for assignment in assignments_of(s, member.classroom_id):
         mine = attempts_at(s, assignment.id, member.learner_id)
         state = window_state(assignment, now)
-        open_ = [
-            a for a in mine if not a.submitted and not attempts.is_time_up(a, now)
-        ]
+        open_ = [a for a in mine if not a.submitted and not attempts.is_time_up(a, now)]
         done = [a for a in mine if a.submitted]
         if open_ and state != "upcoming":
             status = "in_progress"
@@ -793,9 +791,7 @@ def item_analysis(s: Session, assignment: Assignment, quiz: Quiz) -> Analysis:
             if q is None:
                 continue
             answer = attempts.load_answer(q, responses.get(qid))
-            one[qid] = grading.item_response(
-                q, answer, grading.grade_answer(q, answer)
-            )
+            one[qid] = grading.item_response(q, answer, grading.grade_answer(q, answer))
         per_attempt.append(one)
     stats = grading.item_statistics(per_attempt)
     items = []

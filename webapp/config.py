@@ -50,6 +50,10 @@ class DefaultConfig:
     # One answer field longer than this is refused before parsing.
     MAX_ANSWER_CHARS = 1000
 
+    # Render question pages from a skeleton shared by the learners who see the same
+    # question (webapp.skeleton); False renders every page whole (for comparison).
+    PAGE_SKELETONS = True
+
     # Minutes after a deadline during which a save still counts (slow networks).
     DEADLINE_GRACE_SECONDS = 60
 

@@ -103,8 +103,10 @@ def write_lock(engine: Engine) -> WriteLock | None:
 @functools.cache
 def _lock_for(dialect: str, database: str) -> WriteLock | None:
     # One queue per file for the life of the process (also for every app on it).
-    if dialect != "sqlite" or database in ("", ":memory:") or database.startswith(
-        "file:"
+    if (
+        dialect != "sqlite"
+        or database in ("", ":memory:")
+        or database.startswith("file:")
     ):
         return None
     return WriteLock(os.path.abspath(database) + "-writers")

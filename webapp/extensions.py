@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import Babel
-from flask_wtf.csrf import CSRFProtect
 
+from webapp.csrf import CSRF
 from webapp.db import Database
 
 babel = Babel()
-csrf = CSRFProtect()
+csrf = CSRF()
 db = Database()

@@ -45,7 +45,7 @@ class UnknownQuestionError(KeyError):
     def __init__(self, question_id: str, where: str) -> None:
         super().__init__(question_id)
         self.question_id = question_id
-        self.message = f"question \"{question_id}\" is not in {where}"
+        self.message = f'question "{question_id}" is not in {where}'
 
     def __str__(self) -> str:
         return self.message
@@ -174,7 +174,7 @@ def grade_attempt(
     for qid in plan.question_ids:
         q = quiz.question(qid)
         if q is None:
-            raise UnknownQuestionError(qid, f"quiz \"{quiz.id}\"")
+            raise UnknownQuestionError(qid, f'quiz "{quiz.id}"')
         answer = answers.get(qid)
         if answer is not None:
             answered.add(qid)

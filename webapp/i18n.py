@@ -155,6 +155,20 @@ def _lang_links() -> list[dict[str, Any]]:
     return links
 
 
+_LINK = Markup(
+    '<li><a href="{href}" hreflang="{code}" lang="{code}" rel="alternate">'
+    "{name}</a></li>"
+)
+_HERE = Markup('<li><span aria-current="true" lang="{code}">{name}</span></li>')
+
+
+def lang_nav() -> Markup:
+    """Return the language switcher's list items for this page."""
+    return Markup("\n        ").join(
+        (_LINK if link["href"] else _HERE).format(**link) for link in _lang_links()
+    )
+
+
 def _translations() -> Any:
     # Flask-Babel finds the catalog again on every _() (about 20 per page, a fifth
     # of a question page's time); keep it for the request, per locale, so that
@@ -187,7 +201,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _inject() -> dict[str, Any]:
         return {
-            "lang_links": _lang_links,
+            "lang_nav": lang_nav,
             "current_locale": current_locale,
             "lang_attr": lang_attr,
             "text_direction": text_direction,

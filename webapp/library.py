@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, abort, current_app
 
+from webapp import skeleton
+
 if TYPE_CHECKING:
     from webapp.content.catalog import Catalog
     from webapp.content.domain import Lesson, Quiz
@@ -53,6 +55,7 @@ def load(app: Flask) -> Catalog:
     app.extensions[_TRANSLATIONS] = load_translations(app.config["CONTENT_ROOT"])
     # The reading pages' per-URL cache (views.lessons.cached_page) holds old text.
     app.extensions.pop(_PAGE_CACHE, None)
+    skeleton.forget(app)  # and the question pages' skeletons
     return catalog
 
 

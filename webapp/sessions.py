@@ -4,6 +4,7 @@ Flask re-signs a permanent session's cookie on every response so that its expiry
 slides forward. For a year-long cookie, a day's precision is plenty, and signing
 is a tenth of a small page's time; so an unchanged session is sent again only
 when its signature is more than a day old. A changed session is always sent.
+A cookie that verified once is not verified again (webapp.signing).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Any
 from flask import Flask, Request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from webapp.signing import VerifiedCache
 
 REFRESH_AFTER_SECONDS = 24 * 3600
 
@@ -30,35 +33,39 @@ class DailyRefreshSessionInterface(SecureCookieSessionInterface):
     session_class = SignedSession
 
     def __init__(self) -> None:
-        self._serializers: dict[Any, URLSafeTimedSerializer] = {}
+        self._verifiers: dict[Any, VerifiedCache] = {}
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Return the serializer for the app's current keys (built once per key set)."""
+        found = self._verifier(app)
+        return None if found is None else found.serializer
+
+    def _verifier(self, app: Flask) -> VerifiedCache | None:
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
-        found = self._serializers.get(key)
+        found = self._verifiers.get(key)
         if found is None:
             built = super().get_signing_serializer(app)
             if built is None:
                 return None
-            self._serializers = {key: built}  # a key change drops the old one
-            found = built
+            found = VerifiedCache(built)
+            self._verifiers = {key: found}  # a key change drops the old one
         return found
 
     def open_session(self, app: Flask, request: Request) -> SignedSession | None:
         """Read the cookie and remember when it was signed."""
-        s = self.get_signing_serializer(app)
-        if s is None:
+        verifier = self._verifier(app)
+        if verifier is None:
             return None
         val = request.cookies.get(self.get_cookie_name(app))
         if not val:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
-            data, signed = s.loads(val, max_age=max_age, return_timestamp=True)
+            data, signed_at = verifier.loads(val, max_age=max_age)
         except BadSignature:
             return self.session_class()
         session = self.session_class(data)
-        session.signed_at = signed.timestamp()
+        session.signed_at = float(signed_at)
         return session
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:

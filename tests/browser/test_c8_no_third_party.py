@@ -29,8 +29,7 @@ def test_case_13_student_pages_make_zero_cross_origin_requests(
     foreign = [
         url
         for url in requested
-        if not url.startswith(("data:", "blob:"))
-        and urlsplit(url)[:2] != origin[:2]
+        if not url.startswith(("data:", "blob:")) and urlsplit(url)[:2] != origin[:2]
     ]
     assert len(requested) > 8
     assert foreign == []

@@ -51,8 +51,7 @@ def test_case_18_hostile_unicode_answers_are_shown_escaped(
     n = next(
         i
         for i, qid in enumerate(row.question_ids, 1)
-        if quiz.question(qid) is not None
-        and quiz.question(qid).type == "short_answer"  # type: ignore[union-attr]
+        if quiz.question(qid) is not None and quiz.question(qid).type == "short_answer"  # type: ignore[union-attr]
     )
     url = f"/quizzes/sample/attempts/{attempt}/q/{n}"
     hostile = "<b>x</b>\u202e🙂{{ 7*7 }}"

@@ -231,9 +231,7 @@ def test_case_33_unknown_revision_refuses_to_start(
         conn.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
     engine.dispose()
     with pytest.raises(UnknownRevision, match="0099_future"):
-        create_app(
-            {**app_config, "DATABASE_URL": url, "INSTANCE_PATH": tmp_path / "i"}
-        )
+        create_app({**app_config, "DATABASE_URL": url, "INSTANCE_PATH": tmp_path / "i"})
     from click.testing import CliRunner
 
     from webapp.cli import main

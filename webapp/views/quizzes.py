@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -19,12 +20,13 @@ from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from webapp import attempts, grading, library, localized, presenters, security
+from webapp import attempts, grading, library, localized, presenters, security, skeleton
 from webapp.content.domain import Question, Quiz
 from webapp.content.i18n import Localized
 from webapp.content.question_types import REGISTRY, InputError
+from webapp.csrf import generate_csrf
 from webapp.extensions import db
-from webapp.i18n import current_locale
+from webapp.i18n import current_locale, lang_nav
 from webapp.learners import current_learner, current_token, ensure_learner
 from webapp.models import Attempt, utcnow
 
@@ -100,6 +102,14 @@ def _minutes_left(attempt: Attempt) -> int | None:
         return None
     seconds = (attempt.deadline - utcnow()).total_seconds()
     return max(0, int(seconds // 60) + (1 if seconds % 60 else 0))
+
+
+def _timer_html(attempt: Attempt) -> Markup:
+    """Return the countdown of a timed attempt (nothing for an untimed one)."""
+    minutes = _minutes_left(attempt)
+    if minutes is None:
+        return Markup("")
+    return Markup(get_template_attribute("macros.html", "timer")(minutes))
 
 
 def _new_key() -> str:
@@ -286,23 +296,71 @@ def _render_question(
             error=error,
             tr=tr,
         )
-    html = render_template(
-        "quizzes/question.html",
+    last = n >= len(attempt.question_ids)
+    return_to = request.args.get("return")
+    context = {
         **_attempt_context(loc, attempt),
-        tr=tr,
-        attempt=attempt,
-        n=n,
-        total=len(attempt.question_ids),
-        pub=pub,
-        fields=fields,
-        values=values or {},
-        error=error,
-        fb=fb,
-        last=n >= len(attempt.question_ids),
-        back_url=_back_url(quiz, attempt, n),
-        next_url=_next_url(quiz, attempt, n),
-        minutes_left=_minutes_left(attempt),
-        return_to=request.args.get("return"),
+        "tr": tr,
+        "attempt": attempt,
+        "n": n,
+        "total": len(attempt.question_ids),
+        "pub": pub,
+        "values": values or {},
+        "error": error,
+        "fb": fb,
+        "last": last,
+        "return_to": return_to,
+    }
+    # The parts of the page that differ between learners who see the question.
+    holes = {
+        "fields": fields,
+        "back_url": _back_url(quiz, attempt, n),
+        "api_url": url_for("api.answer", attempt_id=attempt.id, question_id=q.id),
+        "finish_url": url_for(
+            ".review" if attempt.mode == "test" else ".results",
+            quiz_id=quiz.id,
+            attempt_id=attempt.id,
+        ),
+        "timer_html": _timer_html(attempt),
+    }
+    if (
+        fb is not None
+        or values
+        or error is not None
+        or return_to
+        or not current_app.config["PAGE_SKELETONS"]
+    ):
+        # Feedback, refilled or wrong answers: this learner's own page.
+        html = render_template(
+            "quizzes/question.html",
+            **context,
+            **holes,
+            next_url=_next_url(quiz, attempt, n),
+        )
+        return html, status
+    catalog = library.get_catalog()
+    html = skeleton.render(
+        "quizzes/question.html",
+        # Everything else the page shows: the translated quiz (its identity),
+        # the question and its place, the mode, both languages, the mount point
+        # and the content errors (the --dev banner).
+        key=(
+            "question",
+            id(catalog),
+            id(loc.value),
+            loc.locale,
+            q.id,
+            n,
+            len(attempt.question_ids),
+            attempt.mode,
+            attempt.locale,
+            current_locale(),
+            request.script_root,
+        ),
+        keep=(catalog, loc.value),
+        context=context,
+        holes=holes,
+        calls={"csrf_token": generate_csrf, "lang_nav": lang_nav},
     )
     return html, status
 

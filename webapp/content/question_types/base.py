@@ -108,7 +108,7 @@ def _check_skill(skill: str) -> bool:
 
     if skill not in SKILLS:
         raise ValidationError(
-            f"unknown skill \"{skill}\"; use one of: {', '.join(sorted(SKILLS))}"
+            f'unknown skill "{skill}"; use one of: {", ".join(sorted(SKILLS))}'
         )
     return True
 
