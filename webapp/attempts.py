@@ -16,10 +16,12 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, func, literal_column, select, text
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,8 @@ from webapp.content.domain import Question, Quiz, Score
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
 from webapp.models import Attempt, Learner, Response
+
+_Row = TypeVar("_Row", Attempt, Response)
 
 MAX_SEED = 2**52
 
@@ -198,28 +202,38 @@ def get_attempt(
     return attempt
 
 
+def _detached(model: type[_Row], values: Mapping[Any, Any]) -> _Row:
+    """Return a detached instance of `model` holding a row's values as loaded.
+
+    What the ORM's loader does for a queried row, without a session: the values
+    go straight into the instance's dict (the constructor's per-attribute events
+    cost more than the query).
+    """
+    obj: _Row = sa_inspect(model).class_manager.new_instance()
+    obj.__dict__.update(values)
+    return obj
+
+
 def get_attempt_for_token(
-    s: Session, token: str | None, attempt_id: int, quiz_id: str | None = None
+    conn: Connection, token: str | None, attempt_id: int, quiz_id: str | None = None
 ) -> Attempt:
     """Return the attempt of the learner with this cookie token, in one query.
 
     The attempt comes back detached, as this request's view of the row: a
     write in between (which locks and reads the row itself) cannot expire it.
-    It is read with plain SQL, not the ORM's identity map: every page and API
-    call starts here, and the row is all they need.
+    It is read with plain SQL on `conn` (db.reader), not the ORM's identity
+    map: every page and API call starts here, and the row is all they need.
     Raises AttemptNotFound for another learner's attempt, another quiz's
     (when `quiz_id` is given) or an unknown id.
     """
     if token is None or not 0 <= attempt_id < 2**31:
         raise AttemptNotFound(attempt_id)
-    row = (
-        s.connection()
-        .execute(_ATTEMPT_ROW_OF_TOKEN, {"attempt_id": attempt_id, "token": token})
-        .first()
-    )
+    row = conn.execute(
+        _ATTEMPT_ROW_OF_TOKEN, {"attempt_id": attempt_id, "token": token}
+    ).first()
     if row is None or (quiz_id is not None and row.quiz_id != quiz_id):
         raise AttemptNotFound(attempt_id)
-    return Attempt(**row._mapping)
+    return _detached(Attempt, row._mapping)
 
 
 def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
@@ -228,19 +242,15 @@ def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
     return {r.question_id: r for r in rows}
 
 
-def response_of(s: Session, attempt_id: int, question_id: str) -> Response | None:
+def response_of(conn: Connection, attempt_id: int, question_id: str) -> Response | None:
     """Return the attempt's response to one question (a question page needs no more).
 
     A detached copy of the row, read with plain SQL like `get_attempt_for_token`.
     """
-    row = (
-        s.connection()
-        .execute(
-            _RESPONSE_ROW_OF, {"attempt_id": attempt_id, "question_id": question_id}
-        )
-        .first()
-    )
-    return None if row is None else Response(**row._mapping)
+    row = conn.execute(
+        _RESPONSE_ROW_OF, {"attempt_id": attempt_id, "question_id": question_id}
+    ).first()
+    return None if row is None else _detached(Response, row._mapping)
 
 
 def load_answer(q: Question, response: Response | None) -> Any | None:

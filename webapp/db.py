@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - Windows: one waitress process, threads
     fcntl = None  # type: ignore[assignment]
 
 _G_KEY = "_interwar_db_session"
+_G_READER = "_interwar_db_reader"
 
 
 def default_url(instance_path: str | Path) -> str:
@@ -175,6 +176,20 @@ class Database:
             setattr(g, _G_KEY, s)
         return s
 
+    @property
+    def reader(self) -> Connection:
+        """Return this app context's read connection (plain SQL, no ORM session).
+
+        The hot pages read a row or two; an ORM session's set-up and tear-down
+        cost more than the queries. Like the read session, it opens no
+        transaction on SQLite: each SELECT sees what is committed.
+        """
+        conn: Connection | None = g.get(_G_READER)
+        if conn is None:
+            conn = self._bind("read").connect()
+            setattr(g, _G_READER, conn)
+        return conn
+
     @staticmethod
     def _bind(kind: str) -> Engine:
         """Return the engine with the read or write transaction options.
@@ -214,12 +229,18 @@ class Database:
         current: Session | None = g.get(_G_KEY)
         if current is not None:
             current.rollback()
+        reader: Connection | None = g.get(_G_READER)
+        if reader is not None:
+            reader.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:
     s: Session | None = g.pop(_G_KEY, None)
     if s is not None:
         s.close()
+    reader: Connection | None = g.pop(_G_READER, None)
+    if reader is not None:
+        reader.close()
 
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

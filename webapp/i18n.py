@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 from typing import Any
+from urllib.parse import quote
 
 from babel import Locale
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import get_locale, get_translations
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 # Each language named in itself (UI.md §12).
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
@@ -135,38 +136,42 @@ def _remember_lang() -> None:
         session["lang"] = lang
 
 
-def _lang_links() -> list[dict[str, Any]]:
-    current = current_locale()
+def _switch_url() -> str:
+    """Return this page's URL with an empty ?lang= last: the links add the code.
+
+    A page that is not a GET (a form shown again after a POST) switches on the
+    home page instead.
+    """
     endpoint = request.endpoint
+    if not endpoint or request.method != "GET":
+        return url_for("lessons.home", lang="")
     args = dict(request.view_args or {})
     args.update({k: v for k, v in request.args.items() if k != "lang"})
-    links = []
-    for code in languages():
-        href = None
-        if code != current:
-            href = (
-                url_for(endpoint, **args, lang=code)
-                if endpoint and request.method == "GET"
-                else url_for("lessons.home", lang=code)
-            )
-        links.append(
-            {"code": code, "name": LANGUAGE_NAMES.get(code, code), "href": href}
-        )
-    return links
-
-
-_LINK = Markup(
-    '<li><a href="{href}" hreflang="{code}" lang="{code}" rel="alternate">'
-    "{name}</a></li>"
-)
-_HERE = Markup('<li><span aria-current="true" lang="{code}">{name}</span></li>')
+    args["lang"] = ""
+    return url_for(endpoint, **args)
 
 
 def lang_nav() -> Markup:
     """Return the language switcher's list items for this page."""
-    return Markup("\n        ").join(
-        (_LINK if link["href"] else _HERE).format(**link) for link in _lang_links()
-    )
+    current = current_locale()
+    switch = None
+    items = []
+    for code in languages():
+        name = escape(LANGUAGE_NAMES.get(code, code))
+        lang = escape(code)
+        if code == current:
+            items.append(
+                f'<li><span aria-current="true" lang="{lang}">{name}</span></li>'
+            )
+            continue
+        if switch is None:
+            switch = _switch_url()
+        href = escape(switch + quote(code))
+        items.append(
+            f'<li><a href="{href}" hreflang="{lang}" lang="{lang}" rel="alternate">'
+            f"{name}</a></li>"
+        )
+    return Markup("\n        ".join(items))
 
 
 def _translations() -> Any:

@@ -171,9 +171,7 @@ def _learner_attempt(attempt_id: int) -> tuple[Attempt, Quiz]:
     and read the row themselves.
     """
     try:
-        attempt = attempts.get_attempt_for_token(
-            db.session, current_token(), attempt_id
-        )
+        attempt = attempts.get_attempt_for_token(db.reader, current_token(), attempt_id)
     except attempts.AttemptNotFound:
         raise ApiError(404, "not_found", "There is no such attempt.") from None
     quiz = library.get_catalog().quiz(attempt.quiz_id)

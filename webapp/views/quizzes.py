@@ -39,7 +39,7 @@ Page = str | tuple[str, int] | WerkzeugResponse
 def _attempt_or_404(quiz: Quiz, attempt_id: int) -> Attempt:
     try:
         return attempts.get_attempt_for_token(
-            db.session, current_token(), attempt_id, quiz.id
+            db.reader, current_token(), attempt_id, quiz.id
         )
     except attempts.AttemptNotFound:
         abort(404)
@@ -263,7 +263,7 @@ def _render_question(
     qtype = REGISTRY[q.type]
     presentation = attempts.presentation_of(attempt, q.id)
     pub = _public(q, attempt)
-    resp = attempts.response_of(db.session, attempt.id, q.id)
+    resp = attempts.response_of(db.reader, attempt.id, q.id)
     answer = attempts.load_answer(q, resp)
     fb = None
     retry = request.args.get("retry") == "1"
