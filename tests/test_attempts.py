@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +15,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from tests import web
+from tests.conftest import SAMPLE
 from webapp import attempts, library
 from webapp.content.domain import Quiz
 from webapp.content.question_types import InputError
@@ -228,3 +233,35 @@ def test_a_question_removed_from_the_yaml_does_not_break_submit(
     with changed.app_context():
         done = attempts.submit_attempt(learner_id, attempt.id, quiz2)
     assert done.max_score == len(quiz.questions) - 1
+
+
+def test_a_fresh_worker_serves_a_question_page_first(tmp_path: Path) -> None:
+    """A server process whose first request is a question page (no ORM query yet)."""
+    script = textwrap.dedent(
+        """
+        import re, sys
+        from webapp import create_app
+        config = {"INSTANCE_PATH": sys.argv[1], "SECRET_KEY": "k",
+                  "AUTO_MIGRATE": True, "CONTENT_ROOT": sys.argv[2]}
+        app = create_app(config)
+        client = app.test_client()
+        if sys.argv[3] == "start":
+            page = client.get("/quizzes/sample").get_data(as_text=True)
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            key = re.search(r'name="key" value="([^"]+)"', page).group(1)
+            resp = client.post("/quizzes/sample/attempts",
+                               data={"csrf_token": token, "key": key})
+            print(resp.headers["Location"], client.get_cookie("interwar_session").value)
+        else:
+            client.set_cookie("interwar_session", sys.argv[5])
+            print(client.get(sys.argv[4]).status_code)
+        """
+    )
+    args = [sys.executable, "-c", script, str(tmp_path / "i"), str(SAMPLE)]
+    out = subprocess.run(
+        [*args, "start"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    status = subprocess.run(
+        [*args, "page", out[0], out[1]], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert status == ["200"]

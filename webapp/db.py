@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, configure_mappers
 
 try:
     import fcntl
@@ -155,6 +155,11 @@ class Database:
         app.config["DATABASE_URL"] = url
         app.extensions["interwar.engine"] = make_engine(url)
         app.teardown_appcontext(_close_session)
+        # Now, not at the first ORM query: the hot reads fill detached
+        # instances of the models without one (attempts._detached).
+        import webapp.models  # noqa: F401
+
+        configure_mappers()
 
     @staticmethod
     def engine_for(app: Flask) -> Engine:
