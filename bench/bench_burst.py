@@ -417,8 +417,10 @@ def report(label: str, phase: Phase) -> bool:
     if phase.name == "steady":
         clean = clean and not failed and in_time
         if not in_time:
-            print(f"    the last submit came {phase.seconds:.1f} s after the start, "
-                  f"after the {DEADLINE[0]:g} s deadline")
+            print(
+                f"    the last submit came {phase.seconds:.1f} s after the start, "
+                f"after the {DEADLINE[0]:g} s deadline"
+            )
     RESULTS.append(
         {
             "db": label,

@@ -2,7 +2,11 @@
 
 gunicorn with 2 sync workers on 127.0.0.1 serves webapp.wsgi:app (the repository's
 content, a fresh SQLite database in a temporary instance folder); wrk drives it
-with 16 connections for 10 s, 3 runs per scenario after a short warm-up:
+with 16 connections for 10 s, 3 runs per scenario after a short warm-up. Both
+servers run side by side and each run of a scenario is paired with a run of the
+hello-world floor just before it: this machine's speed drifts by a third over
+minutes (the floor more than the app), so a ratio is taken within each pair and
+the median of those ratios is reported.
 
   hello     bench/hello_app.py, the floor, measured in the same run
   reading   GET /lessons/rapallo
@@ -11,9 +15,10 @@ with 16 connections for 10 s, 3 runs per scenario after a short warm-up:
             the quiz is in practice mode, so the same answer is graded and stored
             again on every request
 
-Prints one table of medians: rps, p50, p99, ratio to hello-world, goal, any
-non-2xx responses, and the server's CPU per request (all gunicorn processes, from
-/proc), which stays meaningful when other work shares the machine.
+Prints one table of medians: rps, p50, p99, ratio to hello-world (median of the
+paired ratios), goal, any non-2xx responses, and the server's CPU per request
+(all gunicorn processes, from /proc), which stays meaningful when other work
+shares the machine.
 Goals: reading >= 0.7x, quiz >= 0.4x, submit >= 0.25x with p99 < 100 ms.
 --json FILE also writes the table as JSON (for bench/run_all.py).
 
@@ -33,7 +38,6 @@ import sys
 import tempfile
 import textwrap
 import urllib.request
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,39 +159,26 @@ def _server_cpu_seconds(url: str) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-CPU: dict[str, float] = {}
-
-
-def _measure(
+def _run(
     url: str,
     args: argparse.Namespace,
     script: Path | None = None,
     env: dict[str, str] | None = None,
-    name: str = "",
-) -> WrkResult:
-    wrk(url, seconds=2, connections=args.connections, script=script, env=env)
-    runs = []
-    cpu_per_request = []
-    for _ in range(args.runs):
-        before = _server_cpu_seconds(url)
-        r = wrk(
-            url,
-            seconds=args.seconds,
-            connections=args.connections,
-            script=script,
-            env=env,
-        )
-        used = _server_cpu_seconds(url) - before
-        cpu_per_request.append(1000 * used / max(1.0, r.rps * args.seconds))
-        runs.append(r)
-        print(
-            f"    run: {r.rps:8.0f} rps  p50 {r.p50_ms:6.2f} ms  p99 {r.p99_ms:7.2f} ms"
-            f"  non-2xx {r.non_2xx}  socket errors {r.errors}"
-            f"  server cpu {cpu_per_request[-1]:.3f} ms/req",
-            file=sys.stderr,
-        )
-    CPU[name] = statistics.median(cpu_per_request)
-    return median_result(runs)
+) -> tuple[WrkResult, float]:
+    """Run wrk once; return its result and the server CPU ms per request."""
+    before = _server_cpu_seconds(url)
+    r = wrk(
+        url, seconds=args.seconds, connections=args.connections, script=script, env=env
+    )
+    used = _server_cpu_seconds(url) - before
+    cpu = 1000 * used / max(1.0, r.rps * args.seconds)
+    print(
+        f"    run: {r.rps:8.0f} rps  p50 {r.p50_ms:6.2f} ms  p99 {r.p99_ms:7.2f} ms"
+        f"  non-2xx {r.non_2xx}  socket errors {r.errors}"
+        f"  server cpu {cpu:.3f} ms/req",
+        file=sys.stderr,
+    )
+    return r, cpu
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,15 +187,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--json", metavar="FILE", help="also write the table here")
+    parser.add_argument("--json", metavar="FILE", help="also write the table as JSON")
     args = parser.parse_args(argv)
 
-    results: dict[str, WrkResult] = {}
-    with gunicorn("hello_app:app", cwd=ROOT / "bench") as base:
-        print("hello", file=sys.stderr)
-        results["hello"] = _measure(base + "/", args, name="hello")
+    runs: dict[str, list[WrkResult]] = {}
+    cpu: dict[str, list[float]] = {}
+    ratios: dict[str, list[float]] = {}
 
-    with tempfile.TemporaryDirectory(prefix="interwar-bench-") as tmp:
+    with (
+        tempfile.TemporaryDirectory(prefix="interwar-bench-") as tmp,
+        gunicorn("hello_app:app", cwd=ROOT / "bench") as hello_base,
+    ):
         instance = Path(tmp) / "instance"
         instance.mkdir()
         env = {
@@ -225,47 +218,46 @@ def main(argv: list[str] | None = None) -> int:
                 "BENCH_PATH": session.answer_path,
                 "BENCH_BODY": session.answer_body,
             }
-            steps: list[tuple[str, Callable[[], WrkResult]]] = [
-                ("reading", lambda: _measure(base + READING, args, name="reading")),
-                (
-                    "quiz",
-                    lambda: _measure(
-                        base + session.question_path,
-                        args,
-                        scripts / "get.lua",
-                        lua_env,
-                        name="quiz",
-                    ),
-                ),
-                (
-                    "submit",
-                    lambda: _measure(
-                        base + session.answer_path,
-                        args,
-                        scripts / "post.lua",
-                        lua_env,
-                        name="submit",
-                    ),
-                ),
-            ]
-            for name, step in steps:
-                print(name, file=sys.stderr)
-                results[name] = step()
+            targets: dict[str, tuple[str, Path | None, dict[str, str] | None]] = {
+                "hello": (hello_base + "/", None, None),
+                "reading": (base + READING, None, None),
+                "quiz": (base + session.question_path, scripts / "get.lua", lua_env),
+                "submit": (base + session.answer_path, scripts / "post.lua", lua_env),
+            }
+            warm = argparse.Namespace(**{**vars(args), "seconds": 2})
+            print("warm-up", file=sys.stderr)
+            for url, script, script_env in targets.values():
+                _run(url, warm, script, script_env)
+            for i in range(args.runs):
+                for name in ("reading", "quiz", "submit"):
+                    print(f"round {i + 1}: hello, then {name}", file=sys.stderr)
+                    h, h_cpu = _run(targets["hello"][0], args)
+                    url, script, script_env = targets[name]
+                    r, r_cpu = _run(url, args, script, script_env)
+                    runs.setdefault("hello", []).append(h)
+                    cpu.setdefault("hello", []).append(h_cpu)
+                    runs.setdefault(name, []).append(r)
+                    cpu.setdefault(name, []).append(r_cpu)
+                    ratios.setdefault(name, []).append(r.rps / h.rps if h.rps else 0.0)
 
+    results = {name: median_result(rs) for name, rs in runs.items()}
+    cpu_ms = {name: statistics.median(values) for name, values in cpu.items()}
+    ratio_of = {name: statistics.median(values) for name, values in ratios.items()}
+    ratio_of["hello"] = 1.0
     scenarios = [
         Scenario("hello", None),
         Scenario("reading", 0.7),
         Scenario("quiz", 0.4),
         Scenario("submit", 0.25, p99_limit_ms=100.0),
     ]
-    floor = results["hello"].rps
     missed = []
     rows = []
     print(
         textwrap.dedent(
             f"""
             gunicorn 2 sync workers, wrk {args.connections} connections,
-            {args.runs} x {args.seconds} s, medians
+            {args.runs} x {args.seconds} s, medians; each ratio is the median of
+            {args.runs} runs paired with a hello-world run just before
             """
         ).strip()
     )
@@ -275,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     for sc in scenarios:
         r = results[sc.name]
-        ratio = r.rps / floor if floor else 0.0
+        ratio = ratio_of[sc.name]
         goal = "" if sc.goal is None else f">= {sc.goal:.2f}x"
         if sc.p99_limit_ms is not None:
             goal += f", p99<{sc.p99_limit_ms:.0f}"
@@ -296,13 +288,13 @@ def main(argv: list[str] | None = None) -> int:
                 "p99_limit_ms": sc.p99_limit_ms,
                 "non_2xx": r.non_2xx,
                 "errors": r.errors,
-                "cpu_ms_per_request": CPU.get(sc.name, 0.0),
+                "cpu_ms_per_request": cpu_ms[sc.name],
                 "ok": ok,
             }
         )
         print(
             f"{sc.name:<9} {r.rps:8.0f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {ratio:6.2f}"
-            f" {goal:>20} {r.non_2xx:8d} {CPU.get(sc.name, 0.0):10.3f}"
+            f" {goal:>20} {r.non_2xx:8d} {cpu_ms[sc.name]:10.3f}"
             f"  {'yes' if ok else 'NO'}"
         )
     if missed:

@@ -51,9 +51,18 @@ def spawn_gunicorn(
     """Start `gunicorn app` (sync workers) on 127.0.0.1:port in its own process
     group, so the master and its workers can be signalled together."""
     cmd = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers),
-        "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-        "--log-level", "warning", app,
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+        app,
     ]
     return subprocess.Popen(
         cmd, cwd=cwd, env={**os.environ, **(env or {})}, start_new_session=True
@@ -127,7 +136,10 @@ def wrk(
         cmd += ["-s", str(script)]
     cmd.append(url)
     out = subprocess.run(
-        cmd, check=True, capture_output=True, text=True,
+        cmd,
+        check=True,
+        capture_output=True,
+        text=True,
         env={**os.environ, **(env or {})},
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
