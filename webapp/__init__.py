@@ -20,6 +20,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         interface_catalogs,
         library,
         observability,
+        pagecache,
         security,
         sessions,
     )
@@ -43,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     interface_catalogs.init_app(app)  # a fresh checkout has no .mo files
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    pagecache.init_app(app)  # before security: a ProxyFix must come first
     security.init_app(app)
     library.init_app(app)
     auth.init_app(app)

@@ -11,6 +11,8 @@ from babel import Locale
 from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 # Each language named in itself (UI.md §12).
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "ru": "Русский"}
@@ -42,15 +44,30 @@ def _locale_object(name: str) -> Locale:
 
 
 def _select_locale_name() -> str:
-    default: str = current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
-    if isinstance(chosen, str) and chosen in languages():
+    return choose_locale(
+        chosen if isinstance(chosen, str) else None,
+        request.headers.get("Accept-Language", ""),
+        languages(),
+        current_app.config["BABEL_DEFAULT_LOCALE"],
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def choose_locale(
+    chosen: str | None, accept_language: str, langs: tuple[str, ...], default: str
+) -> str:
+    """Return the session's chosen language, else the browser's best, else default.
+
+    Pure, so the page cache's fast lane (webapp.pagecache) chooses exactly as a
+    request does; cached, since a class sends a handful of distinct headers.
+    """
+    if chosen is not None and chosen in langs:
         return chosen
-    header = request.headers.get("Accept-Language", "")
-    if not header or len(header) > MAX_ACCEPT_LANGUAGE:
+    if not accept_language or len(accept_language) > MAX_ACCEPT_LANGUAGE:
         return default
     try:
-        best = request.accept_languages.best_match(languages())
+        best = parse_accept_header(accept_language, LanguageAccept).best_match(langs)
     except (ValueError, TypeError):  # pragma: no cover - werkzeug is lenient
         return default
     return best or default

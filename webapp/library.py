@@ -56,6 +56,9 @@ def load(app: Flask) -> Catalog:
     # The reading pages' per-URL cache (views.lessons.cached_page) holds old text.
     app.extensions.pop(_PAGE_CACHE, None)
     skeleton.forget(app)  # and the question pages' skeletons
+    from webapp import pagecache
+
+    pagecache.forget(app)  # and the reading pages kept in front of Flask
     return catalog
 
 
@@ -80,10 +83,15 @@ def get_catalog() -> Catalog:
 
 def get_translations() -> ContentTranslations:
     """Return the content translations of the current app (loaded with the catalog)."""
-    translations: ContentTranslations | None = current_app.extensions.get(_TRANSLATIONS)
+    return translations_for(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+def translations_for(app: Flask) -> ContentTranslations:
+    """Return the content translations of `app` (loaded with the catalog)."""
+    translations: ContentTranslations | None = app.extensions.get(_TRANSLATIONS)
     if translations is None:  # an app whose catalog was set by hand (tests)
-        translations = current_app.extensions[_TRANSLATIONS] = load_translations(
-            current_app.config["CONTENT_ROOT"]
+        translations = app.extensions[_TRANSLATIONS] = load_translations(
+            app.config["CONTENT_ROOT"]
         )
     return translations
 

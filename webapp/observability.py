@@ -39,10 +39,13 @@ def request_id() -> str:
         return "-"
     rid: str | None = g.get("request_id")
     if rid is None:
-        incoming = request.headers.get(HEADER, "")
-        rid = incoming if _INCOMING.fullmatch(incoming) else secrets.token_hex(8)
-        g.request_id = rid
+        rid = g.request_id = new_request_id(request.headers.get(HEADER, ""))
     return rid
+
+
+def new_request_id(incoming: str) -> str:
+    """Return a proxy's X-Request-ID if it looks like one, else a new random id."""
+    return incoming if _INCOMING.fullmatch(incoming) else secrets.token_hex(8)
 
 
 class RequestIdFilter(logging.Filter):
@@ -66,9 +69,10 @@ class WsgiErrorsHandler(logging.Handler):
         """Format the record and write it with its newline in one call."""
         try:
             line = self.format(record) + "\n"
-            stream = (
+            stream = getattr(record, "_stream", None) or (
                 request.environ.get("wsgi.errors") if has_request_context() else None
-            ) or sys.stderr
+            )
+            stream = stream or sys.stderr
             stream.write(line)
             stream.flush()
         except RecursionError:  # pragma: no cover - as logging.StreamHandler does
@@ -120,12 +124,28 @@ _REQUEST_LOG = logging.getLogger("webapp.request")
 def _finish(response: Response) -> Response:
     rid = request_id()
     response.headers[HEADER] = rid
-    if not _REQUEST_LOG.isEnabledFor(logging.INFO):
-        return response
-    started: float | None = g.get("request_started")
     rule = request.url_rule
-    # One line per request: the record is made here rather than by .info(), which
-    # walks the stack for a caller's file and line that this line does not show.
+    log_request(
+        request.environ.get("wsgi.errors"),
+        rid,
+        request.method,
+        # The route, not the path: ids in it are fine, but a path is chosen by
+        # the client; it is kept (encoded) only when nothing matched.
+        rule.rule if rule else request.path,
+        response.status_code,
+        g.get("request_started"),
+    )
+    return response
+
+
+def log_request(
+    stream: Any, rid: str, method: str, route: str, status: int, started: float | None
+) -> None:
+    """Write the one line logged per request (to `stream`: the server's wsgi.errors)."""
+    if not _REQUEST_LOG.isEnabledFor(logging.INFO):
+        return
+    # The record is made here rather than by .info(), which walks the stack for a
+    # caller's file and line that this line does not show.
     record = _REQUEST_LOG.makeRecord(
         _REQUEST_LOG.name,
         logging.INFO,
@@ -136,16 +156,14 @@ def _finish(response: Response) -> Response:
         None,
         extra={
             "request_id": rid,
-            "method": request.method,
-            # The route, not the path: ids in it are fine, but a path is chosen by
-            # the client; it is kept (encoded) only when nothing matched.
-            "route": rule.rule if rule else request.path,
-            "status": response.status_code,
+            "method": method,
+            "route": route,
+            "status": status,
             "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "_stream": stream,
         },
     )
     _REQUEST_LOG.handle(record)
-    return response
 
 
 def init_app(app: Flask) -> None:

@@ -37,10 +37,11 @@ class DailyRefreshSessionInterface(SecureCookieSessionInterface):
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         """Return the serializer for the app's current keys (built once per key set)."""
-        found = self._verifier(app)
+        found = self.verifier(app)
         return None if found is None else found.serializer
 
-    def _verifier(self, app: Flask) -> VerifiedCache | None:
+    def verifier(self, app: Flask) -> VerifiedCache | None:
+        """Return the cookie verifier for the app's current keys (None: no key)."""
         key = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         found = self._verifiers.get(key)
         if found is None:
@@ -53,7 +54,7 @@ class DailyRefreshSessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SignedSession | None:
         """Read the cookie and remember when it was signed."""
-        verifier = self._verifier(app)
+        verifier = self.verifier(app)
         if verifier is None:
             return None
         val = request.cookies.get(self.get_cookie_name(app))

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, render_template, request
 
-from webapp import attempts, library, localized
+from webapp import attempts, library, localized, pagecache
 from webapp.content.domain import Quiz, TimelineEvent
 from webapp.extensions import db
 from webapp.i18n import current_locale
@@ -43,6 +43,9 @@ def cached_page(view: Callable[..., str]) -> Callable[..., str]:
         page = cache.get(key)
         if page is None:
             page = cache[key] = view(**kwargs)
+        if not request.args and request.url_rule is not None:
+            # The whole response may be kept in front of Flask (webapp.pagecache).
+            request.environ[pagecache.MARK] = (locale, version, request.url_rule.rule)
         return page
 
     return wrapper
