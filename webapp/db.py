@@ -223,9 +223,25 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """Run one write transaction on a bare connection (the hot paths' SQL)."""
-        with _queued(self.engine), self._bind("write").begin() as conn:
-            yield conn
+        """Run one write transaction on a bare connection (the hot paths' SQL).
+
+        A request that has read on db.reader writes on that same connection (one
+        pool checkout, not two): its read-only "transaction" is ended first, and
+        the write begins as any write does (BEGIN IMMEDIATE on SQLite).
+        """
+        reader: Connection | None = g.get(_G_READER)
+        with _queued(self.engine):
+            if reader is None:
+                with self._bind("write").begin() as conn:
+                    yield conn
+            else:
+                reader.rollback()
+                reader.execution_options(sqlite_begin="IMMEDIATE")
+                try:
+                    with reader.begin():
+                        yield reader
+                finally:
+                    reader.execution_options(sqlite_begin="NONE")
         self._after_write()
 
     @staticmethod
