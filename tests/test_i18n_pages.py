@@ -279,3 +279,15 @@ def test_interface_template_has_every_message_of_the_code() -> None:
     assert not gone, (
         f"in messages.pot but no longer in the code ({hint}): {sorted(gone, key=str)}"
     )
+
+
+def test_force_locale_switches_the_request_language_and_back(app: Flask) -> None:
+    from flask_babel import force_locale
+
+    from webapp.i18n import current_locale
+
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        assert current_locale() == "de"
+        with force_locale("ru"):
+            assert current_locale() == "ru"
+        assert current_locale() == "de"

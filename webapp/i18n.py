@@ -75,12 +75,16 @@ def choose_locale(
 
 def current_locale() -> str:
     """Return the locale of this request as a string such as "de"."""
-    babel_locale = get_locale()
-    # A page asks for it a dozen times; str(Locale) is not free.
+    # A page asks for it a dozen times, and get_locale() and str(Locale) are not
+    # free. Flask-Babel keeps the request's Locale (or a forced one) on
+    # g._flask_babel: while that is the one named here, the name holds.
     cached = g.get("_interwar_locale")
-    if cached is not None and cached[0] is babel_locale:
-        name: str = cached[1]
-        return name
+    if cached is not None:
+        state = g.get("_flask_babel")
+        if state is not None and getattr(state, "babel_locale", None) is cached[0]:
+            found: str = cached[1]
+            return found
+    babel_locale = get_locale()
     name = str(babel_locale or current_app.config["BABEL_DEFAULT_LOCALE"])
     g._interwar_locale = (babel_locale, name)
     return name
