@@ -133,9 +133,9 @@ class CSRF(CSRFProtect):  # type: ignore[misc]
 
     def protect(self, apply_exemptions: bool = False) -> None:
         """Check the current request's CSRF token; raise CSRFError if it fails."""
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
-            return
         if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+            return  # first: most requests are GETs, and the exemption test is not free
+        if apply_exemptions and (not request.endpoint or self._is_exempt()):
             return
         reason = check_csrf(self._get_csrf_token())
         if reason is not None:
