@@ -198,3 +198,16 @@ def test_a_kept_page_is_logged_like_any_request(repo_app: Flask) -> None:
     assert lines[0]["status"] == 200
     assert lines[0]["request_id"] == "proxy-id-1234"
     assert lines[0]["method"] == "GET"
+
+
+def test_pages_of_another_mount_point_are_kept_apart(repo_app: Flask) -> None:
+    client = repo_app.test_client()
+    for _ in range(2):
+        mounted = client.get(PAGE, base_url="http://localhost/school").get_data(
+            as_text=True
+        )
+        plain = client.get(PAGE).get_data(as_text=True)
+    assert 'href="/school/static/app.css"' in mounted
+    assert 'href="/static/app.css"' in plain
+    assert "/school/" not in plain
+    assert _kept(repo_app) == 2

@@ -39,7 +39,14 @@ def cached_page(view: Callable[..., str]) -> Callable[..., str]:
         locale = current_locale()
         messages = library.get_translations().messages(locale)
         version = messages.mtime_ns if messages is not None else None
-        key = (request.endpoint, tuple(sorted(kwargs.items())), locale, version)
+        # The links in it depend on where the app is mounted (SCRIPT_NAME).
+        key = (
+            request.endpoint,
+            tuple(sorted(kwargs.items())),
+            locale,
+            version,
+            request.script_root,
+        )
         page = cache.get(key)
         if page is None:
             page = cache[key] = view(**kwargs)
