@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests import web
 from tests.web import start
 from webapp.sessions import REFRESH_AFTER_SECONDS
 
@@ -68,5 +69,5 @@ def test_a_tampered_cookie_starts_a_new_session(client: FlaskClient) -> None:
     attempt_id = start(client)
     jar = client.get_cookie("interwar_session")
     assert jar is not None
-    client.set_cookie("interwar_session", jar.value[:-2] + "xx")
+    client.set_cookie("interwar_session", web.tampered(jar.value))
     assert client.get(f"/quizzes/sample/attempts/{attempt_id}/q/1").status_code == 404

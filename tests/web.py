@@ -35,6 +35,16 @@ def html(resp: TestResponse) -> str:
     return resp.get_data(as_text=True)
 
 
+def tampered(signed: str) -> str:
+    """Return a signed value with one character of its signature changed.
+
+    Not the last characters: the final base64 character carries padding bits,
+    so some changes there decode to the same signature.
+    """
+    i = len(signed) - 6
+    return signed[:i] + ("A" if signed[i] != "A" else "B") + signed[i + 1 :]
+
+
 def csrf(client: FlaskClient, url: str = "/quizzes/sample") -> str:
     """Return a CSRF token of this client's session, read from a page's form."""
     m = _TOKEN.search(html(client.get(url)))
