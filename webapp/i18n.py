@@ -7,8 +7,9 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import flask_babel
 from babel import Locale
-from flask import Flask, current_app, g, request, session, url_for
+from flask import Flask, current_app, g, has_app_context, request, session, url_for
 from flask_babel import get_locale, get_translations
 from markupsafe import Markup, escape
 from werkzeug.datastructures import LanguageAccept
@@ -209,6 +210,31 @@ def _translations() -> Any:
     cached = (locale, get_translations())
     g._interwar_translations = cached
     return cached[1]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """flask_babel.gettext, with the request's catalog found once per request."""
+    if not has_app_context():
+        return str(flask_babel.gettext(string, **variables))
+    found: str = _translations().ugettext(string)
+    return found % variables if variables else found
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """flask_babel.ngettext (`num` is also a variable), with the cached catalog."""
+    if not has_app_context():
+        return str(flask_babel.ngettext(singular, plural, num, **variables))
+    variables.setdefault("num", num)
+    found: str = _translations().ungettext(singular, plural, num)
+    return found % variables
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    """flask_babel.pgettext, with the cached catalog."""
+    if not has_app_context():
+        return str(flask_babel.pgettext(context, string, **variables))
+    found: str = _translations().upgettext(context, string)
+    return found % variables if variables else found
 
 
 def init_app(app: Flask) -> None:

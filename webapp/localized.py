@@ -17,13 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from webapp import library
 from webapp.content.domain import Quiz
 from webapp.content.i18n import Localized
-from webapp.i18n import LANGUAGE_NAMES, current_locale, lang_attr
+from webapp.i18n import LANGUAGE_NAMES, current_locale, gettext, lang_attr
 
 # Fields whose text a learner's or the right answer repeats (choice, item, option).
 _ANSWER_FIELDS = ("choices.", "items.", "pairs.", "options.")

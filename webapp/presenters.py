@@ -15,12 +15,13 @@ from typing import Any
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import url_for
-from flask_babel import format_decimal, gettext, ngettext, pgettext
+from flask_babel import format_decimal
 from markupsafe import Markup
 
 from webapp.content.domain import Question, Score
 from webapp.content.markdown import render_inline
 from webapp.content.question_types import REGISTRY, InputError
+from webapp.i18n import gettext, ngettext, pgettext
 
 ANSWER = "answer"  # form name of a single-value answer; rows and gaps: answer-<key>
 

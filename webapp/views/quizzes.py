@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -26,7 +25,7 @@ from webapp.content.i18n import Localized
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.csrf import generate_csrf
 from webapp.extensions import db
-from webapp.i18n import current_locale, lang_nav
+from webapp.i18n import current_locale, gettext, lang_nav
 from webapp.learners import current_learner, current_token, ensure_learner
 from webapp.models import Attempt, utcnow
 
