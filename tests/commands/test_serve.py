@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +95,36 @@ def test_dev_refuses_a_public_address() -> None:
     result = CliRunner().invoke(main, ["serve", "--dev", "--host", "0.0.0.0"])
     assert result.exit_code == 2
     assert "--dev serves only on 127.0.0.1" in result.output
+
+
+def test_serve_logs_each_request_once(content_root: Path, tmp_path: Path) -> None:
+    """Under waitress (which configures the root logger) a request is one JSON line."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERWAR_")}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from webapp.cli import main; main()",
+         "serve", "--port", str(port),
+         "--content", str(content_root), "--instance", str(tmp_path / "i")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                for _ in range(2):  # Flask renders it, then the kept page answers
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/lessons/sample", timeout=5
+                    ) as resp:
+                        assert resp.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "interwar serve did not start"
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    lines = [line for line in err.splitlines() if "webapp.request" in line]
+    assert len(lines) == 2, err
+    assert all(json.loads(line)["route"] == "/lessons/<lesson_id>" for line in lines)

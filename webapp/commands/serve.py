@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,9 @@ def serve(
         return
     from waitress import serve as waitress_serve
 
+    # waitress calls logging.basicConfig(): the root logger would print every
+    # line of ours again, as "INFO:webapp.request:request". Ours are complete.
+    logging.getLogger("webapp").propagate = False
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="interwar")
 
