@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import socket
@@ -80,6 +81,8 @@ def test_serve_migrates_and_runs_waitress(
         assert app.instance_path == str(instance.resolve())
         assert (instance / "secret_key").exists()
         assert app.config["AUTO_MIGRATE"] is True
+        # Once serve returns, the caller's logging is as it was.
+        assert logging.getLogger("webapp").propagate is True
     finally:
         app.extensions["interwar.engine"].dispose()
 

@@ -95,9 +95,16 @@ def serve(
 
     # waitress calls logging.basicConfig(): the root logger would print every
     # line of ours again, as "INFO:webapp.request:request". Ours are complete.
-    logging.getLogger("webapp").propagate = False
+    # Restored afterwards: whoever called us (a test, an embedding script) keeps
+    # its own logging.
+    ours = logging.getLogger("webapp")
+    propagated = ours.propagate
+    ours.propagate = False
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress_serve(app, host=host, port=port, threads=threads, ident="interwar")
+    try:
+        waitress_serve(app, host=host, port=port, threads=threads, ident="interwar")
+    finally:
+        ours.propagate = propagated
 
 
 @click.group()
