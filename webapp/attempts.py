@@ -29,6 +29,7 @@ from webapp import grading
 from webapp.content.domain import Question, Quiz, Score
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
+from webapp.hotsql import Statement
 from webapp.models import Attempt, Learner, Response
 
 _Row = TypeVar("_Row", Attempt, Response)
@@ -161,14 +162,17 @@ def _past(deadline: datetime | None, now: datetime, grace: int) -> bool:
 
 # Statements of the hot paths, built once (composing a select costs about as much
 # as running it on SQLite); the values come as bound parameters.
-_ATTEMPT_ROW_OF_TOKEN = (
+# Run on the driver's cursor (webapp.hotsql): every question page and answer.
+_ATTEMPT_ROW_OF_TOKEN = Statement(
     select(*Attempt.__table__.columns)
     .join(Learner, Learner.id == Attempt.learner_id)
     .where(Attempt.id == bindparam("attempt_id"), Learner.token == bindparam("token"))
 )
-_RESPONSE_ROW_OF = select(*Response.__table__.columns).where(
-    Response.attempt_id == bindparam("attempt_id"),
-    Response.question_id == bindparam("question_id"),
+_RESPONSE_ROW_OF = Statement(
+    select(*Response.__table__.columns).where(
+        Response.attempt_id == bindparam("attempt_id"),
+        Response.question_id == bindparam("question_id"),
+    )
 )
 _RESPONSES_OF = select(Response).where(Response.attempt_id == bindparam("attempt_id"))
 _RESPONSE_OF = select(Response).where(
@@ -228,12 +232,12 @@ def get_attempt_for_token(
     """
     if token is None or not 0 <= attempt_id < 2**31:
         raise AttemptNotFound(attempt_id)
-    row = conn.execute(
-        _ATTEMPT_ROW_OF_TOKEN, {"attempt_id": attempt_id, "token": token}
-    ).first()
-    if row is None or (quiz_id is not None and row.quiz_id != quiz_id):
+    row = _ATTEMPT_ROW_OF_TOKEN.first(
+        conn, {"attempt_id": attempt_id, "token": token}
+    )
+    if row is None or (quiz_id is not None and row["quiz_id"] != quiz_id):
         raise AttemptNotFound(attempt_id)
-    return _detached(Attempt, row._mapping)
+    return _detached(Attempt, row)
 
 
 def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
@@ -247,10 +251,10 @@ def response_of(conn: Connection, attempt_id: int, question_id: str) -> Response
 
     A detached copy of the row, read with plain SQL like `get_attempt_for_token`.
     """
-    row = conn.execute(
-        _RESPONSE_ROW_OF, {"attempt_id": attempt_id, "question_id": question_id}
-    ).first()
-    return None if row is None else _detached(Response, row._mapping)
+    row = _RESPONSE_ROW_OF.first(
+        conn, {"attempt_id": attempt_id, "question_id": question_id}
+    )
+    return None if row is None else _detached(Response, row)
 
 
 def load_answer(q: Question, response: Response | None) -> Any | None:
@@ -504,37 +508,46 @@ def save_answer(
     }
     with db.write() as conn:
         sql = _statements(conn.dialect.name)
-        state = conn.execute(sql.state, {"attempt_id": attempt_id}).one_or_none()
-        if state is None or state.learner_id != learner_id or state.quiz_id != quiz.id:
+        state = sql.state.first(conn, {"attempt_id": attempt_id})
+        if (
+            state is None
+            or state["learner_id"] != learner_id
+            or state["quiz_id"] != quiz.id
+        ):
             raise AttemptNotFound(attempt_id)
-        if state.submitted_at is not None:
+        if state["submitted_at"] is not None:
             raise AttemptClosed()
-        now = _as_utc(state.now)
-        if _past(state.deadline, now, grace):
+        now = _as_utc(state["now"])
+        if _past(state["deadline"], now, grace):
             raise AttemptClosed(time_up=True)
         values["answered_at"] = now
-        if sql.upsert_returns:
-            tries = conn.execute(sql.upsert, values).scalar_one()
-        else:  # pragma: no cover - SQLite older than 3.35
-            conn.execute(sql.upsert, values)
-            tries = (
-                conn.execute(
-                    _RESPONSE_ROW_OF,
-                    {"attempt_id": attempt_id, "question_id": question_id},
-                )
-                .one()
-                .tries
+        stored = sql.upsert.first(conn, values)
+        if stored is None:  # pragma: no cover - SQLite older than 3.35
+            stored = _RESPONSE_ROW_OF.first(
+                conn, {"attempt_id": attempt_id, "question_id": question_id}
             )
-    return Saved(question_id, answer, score, int(tries))
+        assert stored is not None
+    return Saved(question_id, answer, score, int(stored["tries"]))
+
+
+_UPSERT_KEYS = (
+    "attempt_id",
+    "question_id",
+    "answer",
+    "tries",
+    "points",
+    "max_points",
+    "is_correct",
+    "answered_at",
+)
 
 
 @dataclass(frozen=True)
 class _SaveSql:
     """The statements of the answer upsert, for one database dialect."""
 
-    state: Any
-    upsert: Any
-    upsert_returns: bool
+    state: Statement
+    upsert: Statement
 
 
 _SAVE_SQL: dict[str, _SaveSql] = {}
@@ -578,7 +591,7 @@ def _statements(dialect: str) -> _SaveSql:
     returns = dialect != "sqlite" or sqlite3.sqlite_version_info >= (3, 35)
     if returns:
         upsert = upsert.returning(Response.tries)
-    built = _SaveSql(state, upsert, returns)
+    built = _SaveSql(Statement(state), Statement(upsert, column_keys=_UPSERT_KEYS))
     _SAVE_SQL[dialect] = built
     return built
 

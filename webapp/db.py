@@ -236,6 +236,12 @@ class Database:
                     yield conn
             else:
                 reader.rollback()
+                # Hot reads (webapp.hotsql) ran on the driver, unknown to
+                # SQLAlchemy: end what the driver began for them (PostgreSQL),
+                # so that the write's transaction and its now() are its own.
+                dbapi_conn = reader.connection.dbapi_connection
+                if dbapi_conn is not None:
+                    dbapi_conn.rollback()
                 reader.execution_options(sqlite_begin="IMMEDIATE")
                 try:
                     with reader.begin():
