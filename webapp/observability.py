@@ -9,12 +9,14 @@ ids; never form data, answers, passwords, display names or query strings.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import secrets
 import sys
 import time
+import traceback
 from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
@@ -86,23 +88,35 @@ class WsgiErrorsHandler(logging.Handler):
 _ENCODER = json.JSONEncoder(ensure_ascii=True, default=str)
 
 
+def _head(
+    created: float, level: str, logger: str, rid: str, msg: str
+) -> dict[str, Any]:
+    # The time is formatted by hand: datetime.isoformat costs as much as the
+    # rest of the line.
+    secs = int(created)
+    ms = int((created - secs) * 1000)
+    return {
+        "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
+        + f".{ms:03d}+00:00",
+        "level": level,
+        "logger": logger,
+        "request_id": rid,
+        "msg": msg,
+    }
+
+
 class JsonFormatter(logging.Formatter):
     """Format a record as one line of ASCII JSON."""
 
     def format(self, record: logging.LogRecord) -> str:
         """Return the record as a JSON object on one line."""
-        # One line per request on the hot path: the time is formatted by hand
-        # (datetime.isoformat costs as much as the rest of the line).
-        secs = int(record.created)
-        ms = int((record.created - secs) * 1000)
-        out: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(secs))
-            + f".{ms:03d}+00:00",
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": getattr(record, "request_id", "-"),
-            "msg": record.getMessage(),
-        }
+        out = _head(
+            record.created,
+            record.levelname,
+            record.name,
+            getattr(record, "request_id", "-"),
+            record.getMessage(),
+        )
         fields = vars(record)
         # A set difference in C, then the few extra keys in a stable order.
         for key in sorted(fields.keys() - _STANDARD):
@@ -144,6 +158,24 @@ def log_request(
     """Write the one line logged per request (to `stream`: the server's wsgi.errors)."""
     if not _REQUEST_LOG.isEnabledFor(logging.INFO):
         return
+    ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    ours = _only_handler()
+    if ours is not None:
+        # Nothing but our handler would see the record: write its line directly.
+        # A LogRecord and the logging machinery cost a third of a bare request.
+        out = _head(time.time(), "INFO", _REQUEST_LOG.name, rid, "request")
+        # The extra fields in JsonFormatter's (sorted) order.
+        out.update(method=method, ms=ms, route=route, status=status)
+        stream = stream or sys.stderr
+        try:
+            line = _ENCODER.encode(out) + "\n"
+            with ours.lock or contextlib.nullcontext():  # as Handler.handle
+                stream.write(line)
+                stream.flush()
+        except Exception:  # as logging.Handler.handleError: a log never fails a page
+            if logging.raiseExceptions:
+                traceback.print_exc(file=sys.stderr)
+        return
     # The record is made here rather than by .info(), which walks the stack for a
     # caller's file and line that this line does not show.
     record = _REQUEST_LOG.makeRecord(
@@ -159,11 +191,43 @@ def log_request(
             "method": method,
             "route": route,
             "status": status,
-            "ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "ms": ms,
             "_stream": stream,
         },
     )
     _REQUEST_LOG.handle(record)
+
+
+def _only_handler() -> logging.Handler | None:
+    """Return our JSON handler if no other handler or filter would see a request line.
+
+    Another handler (pytest's caplog, an administrator's logging config) or
+    filter gets the record through the logging machinery, as before.
+    """
+    parent = _REQUEST_LOG.parent
+    if (
+        _REQUEST_LOG.handlers
+        or _REQUEST_LOG.filters
+        or not _REQUEST_LOG.propagate
+        or parent is None
+        or parent.filters
+        or len(parent.handlers) != 1
+    ):
+        return None
+    ours = parent.handlers[0]
+    if (
+        not getattr(ours, _MARK, False)
+        or ours.level > logging.INFO
+        or type(ours.formatter) is not JsonFormatter
+        or not all(type(f) is RequestIdFilter for f in ours.filters)
+    ):
+        return None
+    ancestor = parent.parent if parent.propagate else None
+    while ancestor is not None:
+        if ancestor.handlers:
+            return None
+        ancestor = ancestor.parent if ancestor.propagate else None
+    return ours
 
 
 def init_app(app: Flask) -> None:
