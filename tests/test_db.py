@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -12,7 +13,12 @@ from sqlalchemy import func, insert, select
 
 from webapp.db import make_engine
 from webapp.extensions import db
-from webapp.models import Learner
+from webapp.hotsql import Statement
+from webapp.models import Learner, utcnow
+
+# Hot statements (webapp.hotsql): the request's reader and writes run them.
+_COUNT = Statement(select(func.count().label("n")).select_from(Learner))
+_ADD = Statement(insert(Learner), column_keys=["kind", "token", "created_at"])
 
 
 def _learners(app: Flask) -> int:
@@ -20,34 +26,68 @@ def _learners(app: Flask) -> int:
         return int(db.session.scalar(select(func.count()).select_from(Learner)) or 0)
 
 
+def _count() -> int:
+    row = _COUNT.first(db.reader, {})
+    assert row is not None
+    return int(row["n"])
+
+
+def _add(conn: Any, token: str) -> None:
+    _ADD.rows(conn, {"kind": "anonymous", "token": token, "created_at": utcnow()})
+
+
 def _half_a_write() -> None:
     with db.write() as conn:
         assert conn is db.reader  # one connection for the request
-        conn.execute(insert(Learner).values(kind="anonymous", token="first"))
+        _add(conn, "first")
         raise RuntimeError("the second statement failed")
 
 
 def test_a_write_after_a_read_is_one_transaction(app: Flask) -> None:
     """A failure half-way through a write leaves nothing behind, after a read too."""
     with app.test_request_context("/"):
-        count = select(func.count()).select_from(Learner)
-        assert db.reader.execute(count).scalar() == 0
+        assert _count() == 0
         with pytest.raises(RuntimeError, match="second statement"):
             _half_a_write()
+        assert _count() == 0
     assert _learners(app) == 0
 
 
 def test_the_read_connection_sees_its_own_write_and_reads_again(app: Flask) -> None:
     with app.test_request_context("/"):
-        count = select(func.count()).select_from(Learner)
-        assert db.reader.execute(count).scalar() == 0
+        assert _count() == 0
         with db.write() as conn:
-            conn.execute(insert(Learner).values(kind="anonymous", token="one"))
-        assert db.reader.execute(count).scalar() == 1
+            _add(conn, "one")
+        assert _count() == 1
         with db.write() as conn:  # and writes again
-            conn.execute(insert(Learner).values(kind="anonymous", token="two"))
-        assert db.reader.execute(count).scalar() == 2
+            _add(conn, "two")
+        assert _count() == 2
     assert _learners(app) == 2
+
+
+def test_a_write_that_finds_the_database_locked_is_sqlalchemys_error(
+    make_app: Any, tmp_path: Path
+) -> None:
+    """Another program holding SQLite's write lock: OperationalError (a 503 page).
+
+    The app's own writers queue on a file lock first; this is another process.
+    """
+    path = tmp_path / "locked.sqlite"
+    app = make_app(DATABASE_URL=f"sqlite:///{path}", AUTO_MIGRATE=True)
+    with app.test_request_context("/"):
+        db.reader.dbapi_connection.execute("PRAGMA busy_timeout=0")  # fail at once
+        other = sqlite3.connect(path, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(sa_exc.OperationalError, match="database is locked"):
+                with db.write() as conn:
+                    _add(conn, "blocked")
+            other.execute("ROLLBACK")
+            with db.write() as conn:  # and the next write goes through
+                _add(conn, "after")
+        finally:
+            other.close()
+    assert _learners(app) == 1
 
 
 def test_a_locked_database_at_begin_is_sqlalchemys_operational_error(

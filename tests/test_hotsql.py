@@ -42,8 +42,10 @@ def test_a_row_comes_back_as_sqlalchemy_reads_it(app: Flask) -> None:
     attempt_id = _an_attempt(app)
     stmt = select(*Attempt.__table__.columns).where(Attempt.id == bindparam("id"))
     with app.test_request_context("/"):
-        expected = dict(db.reader.execute(stmt, {"id": attempt_id}).one()._mapping)
+        expected = dict(db.session.execute(stmt, {"id": attempt_id}).one()._mapping)
         got = Statement(stmt).first(db.reader, {"id": attempt_id})
+        with db.engine.connect() as conn:  # on a SQLAlchemy Connection too
+            assert Statement(stmt).first(conn, {"id": attempt_id}) == expected
     assert got == expected
     assert got is not None
     assert got["question_ids"] == ["q2", "q1"]
@@ -70,7 +72,7 @@ def test_an_insert_uses_the_statements_own_values(app: Flask) -> None:
             row = stmt.first(conn, {"token": "abc", "created_at": datetime.now(UTC)})
         assert row is not None
         assert row["kind"] == "student"
-        stored = db.reader.execute(
+        stored = db.session.execute(
             select(Learner.kind, Learner.token).where(Learner.id == row["id"])
         ).one()
     assert tuple(stored) == ("student", "abc")
@@ -111,7 +113,9 @@ def test_a_write_after_hot_reads_has_its_own_clock(app: Flask) -> None:
         time.sleep(0.3)
         before_write = datetime.now(UTC)
         with db.write() as conn:
-            clock = conn.execute(select(func.now())).scalar()
+            row = Statement(select(func.now().label("now"))).first(conn, {})
+            assert row is not None
+            clock = row["now"]
             if clock.tzinfo is None:  # SQLite: CURRENT_TIMESTAMP, UTC, whole seconds
                 clock = clock.replace(tzinfo=UTC)
                 before_write = before_write.replace(microsecond=0)

@@ -1,8 +1,8 @@
 """Attempts and responses: the only code that writes them.
 
 Every function that writes runs one transaction (`db.transaction()`, or for the
-answer upsert a bare `db.write()` connection), locks the attempt row first, and is
-safe to repeat: starting with the same idempotency key,
+answer upsert `db.write()`: hot statements on the driver), locks the attempt row
+first, and is safe to repeat: starting with the same idempotency key,
 saving the same answer or submitting twice leaves one attempt and one result.
 The stored plan (question order, presentations, seed) is the truth for grading.
 Views and the JSON API both call these functions; none of them reads the request.
@@ -29,7 +29,7 @@ from webapp import grading
 from webapp.content.domain import Question, Quiz, Score
 from webapp.content.question_types import REGISTRY, InputError
 from webapp.extensions import db
-from webapp.hotsql import Statement
+from webapp.hotsql import Driver, Statement
 from webapp.models import Attempt, Learner, Response
 
 _Row = TypeVar("_Row", Attempt, Response)
@@ -219,7 +219,10 @@ def _detached(model: type[_Row], values: Mapping[Any, Any]) -> _Row:
 
 
 def get_attempt_for_token(
-    conn: Connection, token: str | None, attempt_id: int, quiz_id: str | None = None
+    conn: Connection | Driver,
+    token: str | None,
+    attempt_id: int,
+    quiz_id: str | None = None,
 ) -> Attempt:
     """Return the attempt of the learner with this cookie token, in one query.
 
@@ -232,9 +235,7 @@ def get_attempt_for_token(
     """
     if token is None or not 0 <= attempt_id < 2**31:
         raise AttemptNotFound(attempt_id)
-    row = _ATTEMPT_ROW_OF_TOKEN.first(
-        conn, {"attempt_id": attempt_id, "token": token}
-    )
+    row = _ATTEMPT_ROW_OF_TOKEN.first(conn, {"attempt_id": attempt_id, "token": token})
     if row is None or (quiz_id is not None and row["quiz_id"] != quiz_id):
         raise AttemptNotFound(attempt_id)
     return _detached(Attempt, row)
@@ -246,7 +247,9 @@ def responses_of(s: Session, attempt_id: int) -> dict[str, Response]:
     return {r.question_id: r for r in rows}
 
 
-def response_of(conn: Connection, attempt_id: int, question_id: str) -> Response | None:
+def response_of(
+    conn: Connection | Driver, attempt_id: int, question_id: str
+) -> Response | None:
     """Return the attempt's response to one question (a question page needs no more).
 
     A detached copy of the row, read with plain SQL like `get_attempt_for_token`.

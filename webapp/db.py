@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, configure_mappers
+
+from webapp.hotsql import Driver, wrapped
 
 try:
     import fcntl
@@ -152,9 +153,7 @@ def _configure_sqlite(engine: Engine) -> None:
         try:
             dbapi_conn.execute(sql)
         except conn.dialect.loaded_dbapi.Error as err:
-            raise DBAPIError.instance(
-                sql, None, err, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
-            ) from err
+            raise wrapped(conn, sql, err, None) from err
 
 
 class Database:
@@ -193,16 +192,18 @@ class Database:
         return s
 
     @property
-    def reader(self) -> Connection:
-        """Return this app context's read connection (plain SQL, no ORM session).
+    def reader(self) -> Driver:
+        """Return this app context's connection for hot statements (webapp.hotsql).
 
-        The hot pages read a row or two; an ORM session's set-up and tear-down
-        cost more than the queries. Like the read session, it opens no
-        transaction on SQLite: each SELECT sees what is committed.
+        The hot pages read a row or two: an ORM session's set-up and tear-down,
+        and even a SQLAlchemy Connection's, cost more than the queries. It is a
+        connection of the pool used bare, returned to the pool when the app
+        context ends. On SQLite it opens no transaction: each SELECT sees what
+        is committed (under PostgreSQL's READ COMMITTED, each statement does).
         """
-        conn: Connection | None = g.get(_G_READER)
+        conn: Driver | None = g.get(_G_READER)
         if conn is None:
-            conn = self._bind("read").connect()
+            conn = Driver(self.engine)
             setattr(g, _G_READER, conn)
         return conn
 
@@ -233,32 +234,31 @@ class Database:
         self._after_write()
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """Run one write transaction on a bare connection (the hot paths' SQL).
+    def write(self) -> Iterator[Driver]:
+        """Run one write transaction of hot statements on this request's reader.
 
-        A request that has read on db.reader writes on that same connection (one
-        pool checkout, not two): its read-only "transaction" is ended first, and
-        the write begins as any write does (BEGIN IMMEDIATE on SQLite).
+        The writers' queue is joined, what the driver began for earlier reads is
+        ended (PostgreSQL: so the write's now() is its own), and the write begins
+        as any write does (BEGIN IMMEDIATE on SQLite); it commits at the end of
+        the with-block and rolls back on any error. Driver errors come out as
+        SQLAlchemy's classes (webapp.hotsql.wrapped).
         """
-        reader: Connection | None = g.get(_G_READER)
-        with _queued(self.engine):
-            if reader is None:
-                with self._bind("write").begin() as conn:
-                    yield conn
-            else:
-                reader.rollback()
-                # Hot reads (webapp.hotsql) ran on the driver, unknown to
-                # SQLAlchemy: end what the driver began for them (PostgreSQL),
-                # so that the write's transaction and its now() are its own.
-                dbapi_conn = reader.connection.dbapi_connection
-                if dbapi_conn is not None:
-                    dbapi_conn.rollback()
-                reader.execution_options(sqlite_begin="IMMEDIATE")
-                try:
-                    with reader.begin():
-                        yield reader
-                finally:
-                    reader.execution_options(sqlite_begin="NONE")
+        engine = self.engine
+        conn = self.reader
+        with _queued(engine):
+            conn.rollback()
+            if engine.dialect.name == "sqlite":
+                conn.run("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            try:
+                conn.commit()
+            except BaseException:
+                conn.rollback()
+                raise
         self._after_write()
 
     @staticmethod
@@ -267,16 +267,13 @@ class Database:
         current: Session | None = g.get(_G_KEY)
         if current is not None:
             current.rollback()
-        reader: Connection | None = g.get(_G_READER)
-        if reader is not None:
-            reader.rollback()
 
 
 def _close_session(_exc: BaseException | None) -> None:
     s: Session | None = g.pop(_G_KEY, None)
     if s is not None:
         s.close()
-    reader: Connection | None = g.pop(_G_READER, None)
+    reader: Driver | None = g.pop(_G_READER, None)
     if reader is not None:
         reader.close()
 
