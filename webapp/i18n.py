@@ -175,25 +175,43 @@ def _switch_url() -> str:
 
 def lang_nav() -> Markup:
     """Return the language switcher's list items for this page."""
-    current = current_locale()
-    switch = None
-    items = []
-    for code in languages():
+    parts = _lang_nav_parts(languages(), current_locale())
+    switch = ""
+    if any(after is not None for _before, after in parts):
+        switch = str(escape(_switch_url()))
+    return Markup(
+        "\n        ".join(
+            before if after is None else before + switch + after
+            for before, after in parts
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _lang_nav_parts(
+    langs: tuple[str, ...], current: str
+) -> tuple[tuple[str, str | None], ...]:
+    """Each language's list item: (whole item, None), or the text around its link.
+
+    Only the page's own URL (escaped) goes between the two parts of a link; the
+    code after it is URL-quoted, so it needs no escaping of its own.
+    """
+    parts: list[tuple[str, str | None]] = []
+    for code in langs:
         name = escape(LANGUAGE_NAMES.get(code, code))
         lang = escape(code)
         if code == current:
-            items.append(
-                f'<li><span aria-current="true" lang="{lang}">{name}</span></li>'
-            )
+            item = f'<li><span aria-current="true" lang="{lang}">{name}</span></li>'
+            parts.append((item, None))
             continue
-        if switch is None:
-            switch = _switch_url()
-        href = escape(switch + quote(code))
-        items.append(
-            f'<li><a href="{href}" hreflang="{lang}" lang="{lang}" rel="alternate">'
-            f"{name}</a></li>"
+        parts.append(
+            (
+                '<li><a href="',
+                f'{escape(quote(code))}" hreflang="{lang}" lang="{lang}" '
+                f'rel="alternate">{name}</a></li>',
+            )
         )
-    return Markup("\n        ".join(items))
+    return tuple(parts)
 
 
 def _translations() -> Any:
