@@ -5,16 +5,16 @@ SQLAlchemy's Connection.execute() each costs about 0.1 ms of Python (cache-key
 lookup, execution context, result metadata, events), ten times the driver's own
 work. A `Statement` keeps what SQLAlchemy compiled for the dialect (the SQL, the
 order of the parameters, the types' bind and result processors) and runs it on
-the DBAPI connection under the same SQLAlchemy Connection, inside whatever
-transaction that Connection holds. So the values are converted exactly as
-SQLAlchemy converts them, and a driver error comes out as SQLAlchemy's own
-exception class (OperationalError and the rest), as the error handlers expect.
+the DBAPI connection, inside whatever transaction that connection is in. So the
+values are converted exactly as SQLAlchemy converts them, and a driver error
+comes out as SQLAlchemy's own exception class (OperationalError and the rest),
+as the error handlers expect.
+
+The connection is a `Driver` (a connection of the engine's pool used without a
+SQLAlchemy Connection around it, whose checkout costs a third as much: the
+request's db.reader and db.write()), or a SQLAlchemy Connection.
 
 Only for fixed statements without "expanding" (IN) parameters.
-
-They run on a SQLAlchemy Connection, or on a `Driver`: a connection of the
-engine's pool used without a Connection object around it (db.reader and
-db.write() of a request), whose checkout costs a third as much.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Driver:
         self.pooled.invalidate(err)
 
     def run(self, sql: str) -> None:
-        """Run one statement without parameters (BEGIN, COMMIT, ROLLBACK)."""
+        """Run one statement without parameters (BEGIN IMMEDIATE)."""
         self._call(sql, lambda raw: raw.execute(sql))
 
     def commit(self) -> None:
