@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+
+
+class InterwarFlask(Flask):
+    """Flask, deciding once per function whether it must be run as async."""
+
+    # Hooks and views are a fixed set; a function made per request (an
+    # after_this_request closure) is checked each time once this many are kept.
+    MAX_SYNC_KEPT = 512
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_of: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """Return `func`, or its sync wrapper if it is a coroutine function.
+
+        Flask asks this of every hook and view on every request (nine times for
+        an answer), and the check unwraps the function each time.
+        """
+        try:
+            return self._sync_of[func]
+        except KeyError:
+            found = super().ensure_sync(func)
+            if len(self._sync_of) < self.MAX_SYNC_KEPT:
+                self._sync_of[func] = found
+            return found
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,7 +55,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from webapp.extensions import babel, csrf, db
 
     instance_path = _instance_path(test_config)
-    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app = InterwarFlask(
+        __name__, instance_path=instance_path, instance_relative_config=True
+    )
     app.config.from_object(config.DefaultConfig)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("INTERWAR")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import quote
 
@@ -46,11 +47,12 @@ def _locale_object(name: str) -> Locale:
 
 def _select_locale_name() -> str:
     chosen = session.get("lang")
+    config = current_app.config
     return choose_locale(
         chosen if isinstance(chosen, str) else None,
-        request.headers.get("Accept-Language", ""),
-        languages(),
-        current_app.config["BABEL_DEFAULT_LOCALE"],
+        request.environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+        tuple(config["LANGUAGES"]),
+        config["BABEL_DEFAULT_LOCALE"],
     )
 
 
@@ -79,16 +81,29 @@ def current_locale() -> str:
     # A page asks for it a dozen times, and get_locale() and str(Locale) are not
     # free. Flask-Babel keeps the request's Locale (or a forced one) on
     # g._flask_babel: while that is the one named here, the name holds.
-    cached = g.get("_interwar_locale")
-    if cached is not None:
-        state = g.get("_flask_babel")
-        if state is not None and getattr(state, "babel_locale", None) is cached[0]:
-            found: str = cached[1]
-            return found
-    babel_locale = get_locale()
-    name = str(babel_locale or current_app.config["BABEL_DEFAULT_LOCALE"])
-    g._interwar_locale = (babel_locale, name)
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    cached = getattr(state, "_interwar_locale", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        found: str = cached[1]
+        return found
+    locale = get_locale()
+    name = str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    state._interwar_locale = (locale, name)
     return name
+
+
+def _babel_state() -> Any:
+    """Return Flask-Babel's per-request namespace (g._flask_babel), as it makes it.
+
+    Read from g's own dict: each attribute read through the `g` proxy resolves
+    the context again, and a page reads this a dozen times.
+    """
+    store = g._get_current_object().__dict__
+    state = store.get("_flask_babel")
+    if state is None:
+        state = store["_flask_babel"] = SimpleNamespace()
+    return state
 
 
 def text_direction(locale: str | None = None) -> str:
@@ -153,7 +168,10 @@ def countdown(minutes: int) -> dict[str, Any]:
 
 
 def _remember_lang() -> None:
-    lang = request.args.get("lang")
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    if not req.environ.get("QUERY_STRING"):
+        return  # most requests: and a missing key costs MultiDict an exception
+    lang = req.args.get("lang")
     if lang in languages():
         session["lang"] = lang
 
@@ -164,11 +182,13 @@ def _switch_url() -> str:
     A page that is not a GET (a form shown again after a POST) switches on the
     home page instead.
     """
-    endpoint = request.endpoint
-    if not endpoint or request.method != "GET":
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    endpoint = req.endpoint
+    if not endpoint or req.method != "GET":
         return url_for("lessons.home", lang="")
-    args = dict(request.view_args or {})
-    args.update({k: v for k, v in request.args.items() if k != "lang"})
+    args = dict(req.view_args or {})
+    if req.environ.get("QUERY_STRING"):
+        args.update({k: v for k, v in req.args.items() if k != "lang"})
     args["lang"] = ""
     return url_for(endpoint, **args)
 
@@ -219,15 +239,15 @@ def _translations() -> Any:
     # of a question page's time); keep it for the request, per locale, so that
     # force_locale() inside a request still switches: Flask-Babel keeps the
     # request's Locale on g._flask_babel, and a forced one replaces it there.
-    cached = g.get("_interwar_translations")
-    if cached is not None:
-        state = g.get("_flask_babel")
-        if state is not None and getattr(state, "babel_locale", None) is cached[0]:
-            return cached[1]
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    cached = getattr(state, "_interwar_translations", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
     locale = get_locale()
-    cached = (locale, get_translations())
-    g._interwar_translations = cached
-    return cached[1]
+    translations = get_translations()
+    state._interwar_translations = (locale, translations)
+    return translations
 
 
 def gettext(string: str, **variables: Any) -> str:

@@ -28,6 +28,7 @@ from webapp.extensions import db
 from webapp.i18n import current_locale, gettext, lang_nav
 from webapp.learners import current_learner, current_token, ensure_learner
 from webapp.models import Attempt, utcnow
+from webapp.views import query_arg
 
 bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 
@@ -155,7 +156,7 @@ def start_post(quiz_id: str) -> Page:
 
 
 def _next_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
-    if request.args.get("return") == "review" or n >= len(attempt.question_ids):
+    if query_arg("return") == "review" or n >= len(attempt.question_ids):
         if attempt.mode == "test":
             return url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id)
         if n >= len(attempt.question_ids):
@@ -164,7 +165,7 @@ def _next_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
 
 
 def _back_url(quiz: Quiz, attempt: Attempt, n: int) -> str:
-    if request.args.get("return") == "review":
+    if query_arg("return") == "review":
         return url_for(".review", quiz_id=quiz.id, attempt_id=attempt.id)
     if n > 1:
         return url_for(".question", quiz_id=quiz.id, attempt_id=attempt.id, n=n - 1)
@@ -265,7 +266,7 @@ def _render_question(
     resp = attempts.response_of(db.reader, attempt.id, q.id)
     answer = attempts.load_answer(q, resp)
     fb = None
-    retry = request.args.get("retry") == "1"
+    retry = query_arg("retry") == "1"
     if (
         attempt.mode == "practice"
         and answer is not None
@@ -296,7 +297,7 @@ def _render_question(
             tr=tr,
         )
     last = n >= len(attempt.question_ids)
-    return_to = request.args.get("return")
+    return_to = query_arg("return")
     context = {
         **_attempt_context(loc, attempt),
         "tr": tr,
@@ -544,7 +545,7 @@ def results(quiz_id: str, attempt_id: int) -> Page:
         wrong=wrong,
         lesson=lesson,
         key=_new_key(),
-        time_up=request.args.get("timeup") == "1",
+        time_up=query_arg("timeup") == "1",
     )
 
 
