@@ -190,3 +190,31 @@ def test_a_form_loaded_hours_ago_still_submits(
         "/quizzes/sample/attempts", data={"csrf_token": token, "key": key}
     )
     assert resp.status_code == 302
+
+
+def test_hooks_made_per_request_run_on_every_request(make_app: Any) -> None:
+    """A function made afresh for each request (after_this_request) always runs,
+    also once the app has stopped remembering new functions."""
+    from flask import after_this_request
+
+    app = make_app()
+    app.MAX_SYNC_KEPT = 3
+    seen: list[int] = []
+
+    @app.get("/_per_request")
+    def per_request() -> str:
+        n = len(seen)
+
+        @after_this_request
+        def tag(response: Any) -> Any:
+            seen.append(n)
+            response.headers["X-Seen"] = str(n)
+            return response
+
+        return "ok"
+
+    client = app.test_client()
+    tags = [client.get("/_per_request").headers["X-Seen"] for _ in range(8)]
+    assert tags == [str(i) for i in range(8)]
+    assert seen == list(range(8))
+    assert len(app._sync_of) <= 3  # closures of past requests are not kept

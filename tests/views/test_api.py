@@ -393,3 +393,28 @@ def test_csrf_meta_on_quiz_pages_only_and_readings_set_no_cookie(app: Flask) -> 
     page = web.html(client.get(f"/quizzes/sample/attempts/{aid}/q/1"))
     assert 'name="csrf-token"' in page
     assert 'data-module="instant"' in page
+
+
+def test_api_bodies_are_written_as_flask_writes_json(app: Flask) -> None:
+    """Compact, sorted, ASCII, one newline: byte for byte what jsonify sends;
+    and indented under debug, as Flask does for a developer."""
+    import json
+
+    from flask import jsonify
+
+    api = Api(app)
+    attempt = api.start()
+    resp = api.get(f"/attempts/{attempt['id']}")
+    raw = resp.get_data(as_text=True)
+    assert resp.mimetype == "application/json"
+    with app.test_request_context():
+        assert raw == jsonify(json.loads(raw)).get_data(as_text=True)
+    assert raw.endswith("}\n") and "\n" not in raw[:-1]
+    assert raw.isascii()
+    app.debug = True
+    try:
+        pretty = api.get(f"/attempts/{attempt['id']}").get_data(as_text=True)
+    finally:
+        app.debug = False
+    assert pretty.startswith('{\n  "')
+    assert json.loads(pretty) == json.loads(raw)
