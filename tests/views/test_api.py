@@ -409,7 +409,8 @@ def test_api_bodies_are_written_as_flask_writes_json(app: Flask) -> None:
     assert resp.mimetype == "application/json"
     with app.test_request_context():
         assert raw == jsonify(json.loads(raw)).get_data(as_text=True)
-    assert raw.endswith("}\n") and "\n" not in raw[:-1]
+    assert raw.endswith("}\n")
+    assert "\n" not in raw[:-1]
     assert raw.isascii()
     app.debug = True
     try:
