@@ -71,3 +71,42 @@ def test_a_tampered_cookie_starts_a_new_session(client: FlaskClient) -> None:
     assert jar is not None
     client.set_cookie("interwar_session", web.tampered(jar.value))
     assert client.get(f"/quizzes/sample/attempts/{attempt_id}/q/1").status_code == 404
+
+
+def test_pages_that_read_the_session_say_they_vary_by_cookie(
+    client: FlaskClient,
+) -> None:
+    """A shared cache must not hand one learner's question page to another."""
+    attempt_id = start(client)
+    page = client.get(f"/quizzes/sample/attempts/{attempt_id}/q/1")
+    assert _set_cookie(page) is None  # nothing to send...
+    assert "Cookie" in page.headers.get("Vary", "")  # ...but it was read
+
+
+def test_a_session_emptied_by_a_view_deletes_the_cookie(
+    app: Flask, client: FlaskClient
+) -> None:
+    from flask import session
+
+    @app.get("/_forget")
+    def forget() -> str:
+        session.clear()
+        return "gone"
+
+    start(client)
+    resp = client.get("/_forget")
+    cookie = _set_cookie(resp)
+    assert cookie is not None
+    assert "Expires=Thu, 01 Jan 1970" in cookie
+    assert client.get_cookie("interwar_session") is None
+
+
+def test_the_session_cookie_is_found_among_others(client: FlaskClient) -> None:
+    attempt_id = start(client)
+    jar = client.get_cookie("interwar_session")
+    assert jar is not None
+    url = f"/quizzes/sample/attempts/{attempt_id}/q/1"
+    # Other sites' cookies on the same host, before and after ours.
+    client.set_cookie("theme", "dark")
+    client.set_cookie("a_quoted", '"x; y"')
+    assert client.get(url).status_code == 200

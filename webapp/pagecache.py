@@ -18,7 +18,6 @@ A reloaded catalog drops every stored page (library.load).
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,11 +25,11 @@ from typing import Any
 
 from flask import Flask
 from itsdangerous import BadSignature
-from werkzeug.http import parse_cookie
 
 from webapp import library, observability
 from webapp.i18n import choose_locale
 from webapp.sessions import REFRESH_AFTER_SECONDS
+from webapp.signing import cookie_value
 
 # Set by views.lessons.cached_page on a response this layer may keep:
 # (language, content translation version, route).
@@ -50,13 +49,6 @@ class Page:
     body: bytes
     route: str
     version: int | None
-
-
-@functools.lru_cache(maxsize=1024)
-def _cookie(header: str, name: str) -> str | None:
-    # A browser sends the same Cookie header on every request of a visit.
-    value: str | None = parse_cookie(header).get(name)
-    return value
 
 
 def version_of(app: Flask, locale: str) -> int | None:
@@ -104,7 +96,9 @@ class FastLane:
         app = self.app
         chosen = None
         header = environ.get("HTTP_COOKIE")
-        value = _cookie(header, app.config["SESSION_COOKIE_NAME"]) if header else None
+        value = (
+            cookie_value(header, app.config["SESSION_COOKIE_NAME"]) if header else None
+        )
         if value:
             verifier = app.session_interface.verifier(app)  # type: ignore[attr-defined]
             if verifier is None:

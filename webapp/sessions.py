@@ -12,11 +12,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, Request
+from flask import Flask, Request, Response
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from webapp.signing import VerifiedCache
+from webapp.signing import VerifiedCache, cookie_value
 
 REFRESH_AFTER_SECONDS = 24 * 3600
 
@@ -57,7 +57,8 @@ class DailyRefreshSessionInterface(SecureCookieSessionInterface):
         verifier = self.verifier(app)
         if verifier is None:
             return None
-        val = request.cookies.get(self.get_cookie_name(app))
+        header = request.environ.get("HTTP_COOKIE")
+        val = cookie_value(header, self.get_cookie_name(app)) if header else None
         if not val:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
@@ -68,6 +69,18 @@ class DailyRefreshSessionInterface(SecureCookieSessionInterface):
         session = self.session_class(data)
         session.signed_at = float(signed_at)
         return session
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        """Send the cookie when due (should_set_cookie), as Flask does.
+
+        Most responses send none: then all Flask would do is add "Vary: Cookie"
+        for a session that was read, without working out the cookie's options.
+        """
+        if not session.modified and not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        super().save_session(app, session, response)
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:
         """Send the cookie when the session changed or its signature is a day old."""

@@ -10,10 +10,12 @@ only the age check, which depends on the clock, is done again on every use.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
 from itsdangerous import SignatureExpired, URLSafeTimedSerializer
+from werkzeug.sansio.http import parse_cookie
 
 MAX_ENTRIES = 8192
 _SCALARS = (str, int, float, bool, type(None))
@@ -60,3 +62,14 @@ class VerifiedCache:
                 raise SignatureExpired(f"Signature age {age} > {max_age} seconds")
         value = hit[0]
         return (dict(value) if isinstance(value, dict) else value), hit[1]
+
+
+@functools.lru_cache(maxsize=1024)
+def cookie_value(header: str, name: str) -> str | None:
+    """Return the value of cookie `name` in a Cookie header, as request.cookies has it.
+
+    A browser sends the same Cookie header on every request of a visit, so it
+    is parsed once.
+    """
+    value: str | None = parse_cookie(header).get(name)  # what request.cookies uses
+    return value
