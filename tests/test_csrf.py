@@ -70,3 +70,35 @@ def test_a_json_call_needs_the_header(app: Flask, client: FlaskClient) -> None:
         client.post(url, json={}, headers={"X-CSRFToken": token[:-2]}).status_code
         == 400
     )
+
+
+def test_views_and_blueprints_exempted_as_flask_wtf_documents(
+    make_app: Any,
+) -> None:
+    """csrf.exempt() still lets an exempted view or blueprint take a POST bare."""
+    from flask import Blueprint
+
+    from webapp.extensions import csrf
+
+    app = make_app()
+    hooks = Blueprint("hooks", __name__, url_prefix="/_hooks")
+
+    @hooks.post("/ping")
+    def ping() -> str:
+        return "pong"
+
+    @app.post("/_open")
+    def open_view() -> str:
+        return "open"
+
+    @app.post("/_closed")
+    def closed_view() -> str:
+        return "closed"
+
+    csrf.exempt(hooks)
+    csrf.exempt(open_view)
+    app.register_blueprint(hooks)
+    client = app.test_client()
+    assert client.post("/_hooks/ping").status_code == 200
+    assert client.post("/_open").status_code == 200
+    assert client.post("/_closed").status_code == 400

@@ -116,33 +116,49 @@ class CSRF(CSRFProtect):  # type: ignore[misc]
             if getattr(p, "__module__", "") != "flask_wtf.csrf"
         ]
 
-    def _get_csrf_token(self) -> str | None:
-        field = current_app.config["WTF_CSRF_FIELD_NAME"]
-        if request.mimetype in _FORM_TYPES:
-            token = request.form.get(field)
+    @staticmethod
+    def _token_of(req: Any, config: Any) -> str | None:
+        """Return the token the request sends: a form field, else a header."""
+        field = config["WTF_CSRF_FIELD_NAME"]
+        if req.mimetype in _FORM_TYPES:
+            token = req.form.get(field)
             if token:
                 return str(token)
-            for key in request.form:
-                if key.endswith(field) and request.form[key]:
-                    return str(request.form[key])
-        for header in current_app.config["WTF_CSRF_HEADERS"]:
-            token = request.headers.get(header)
+            for key in req.form:
+                if key.endswith(field) and req.form[key]:
+                    return str(req.form[key])
+        for header in config["WTF_CSRF_HEADERS"]:
+            token = req.headers.get(header)
             if token:
                 return str(token)
         return None
 
+    def _exempt(self, app: Flask, req: Any) -> bool:
+        """Flask-WTF's _is_exempt, on the objects rather than the proxies."""
+        if app.blueprints.get(req.blueprint) in self._exempt_blueprints:
+            return True
+        view = app.view_functions.get(req.endpoint)
+        if view is None:
+            return False
+        return f"{view.__module__}.{view.__name__}" in self._exempt_views
+
     def protect(self, apply_exemptions: bool = False) -> None:
         """Check the current request's CSRF token; raise CSRFError if it fails."""
-        if request.method not in current_app.config["WTF_CSRF_METHODS"]:
+        # The request and app are taken once: every read through the proxies
+        # resolves the context again.
+        req = request._get_current_object()  # type: ignore[attr-defined]
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        config = app.config
+        if req.method not in config["WTF_CSRF_METHODS"]:
             return  # first: most requests are GETs, and the exemption test is not free
-        if apply_exemptions and (not request.endpoint or self._is_exempt()):
+        if apply_exemptions and (not req.endpoint or self._exempt(app, req)):
             return
-        reason = check_csrf(self._get_csrf_token())
+        reason = check_csrf(self._token_of(req, config))
         if reason is not None:
             self._error_response(reason)
-        if request.is_secure and current_app.config["WTF_CSRF_SSL_STRICT"]:
-            if not request.referrer:
+        if req.is_secure and config["WTF_CSRF_SSL_STRICT"]:
+            if not req.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not same_origin(req.referrer, f"https://{req.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True
