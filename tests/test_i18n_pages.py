@@ -284,10 +284,19 @@ def test_interface_template_has_every_message_of_the_code() -> None:
 def test_force_locale_switches_the_request_language_and_back(app: Flask) -> None:
     from flask_babel import force_locale
 
-    from webapp.i18n import current_locale
+    from webapp.i18n import current_locale, gettext
 
     with app.test_request_context("/", headers={"Accept-Language": "de"}):
         assert current_locale() == "de"
+        assert gettext("Correct") == "Richtig"
         with force_locale("ru"):
             assert current_locale() == "ru"
+            assert gettext("Correct") == "Верно"
+        assert current_locale() == "de"
+        assert gettext("Correct") == "Richtig"
+    # The same when the first words of a request come under a forced language.
+    with app.test_request_context("/", headers={"Accept-Language": "de"}):
+        with force_locale("ru"):
+            assert gettext("Correct") == "Верно"
+        assert gettext("Correct") == "Richtig"
         assert current_locale() == "de"

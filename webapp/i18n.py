@@ -87,7 +87,7 @@ def current_locale() -> str:
     if locale is not None and cached is not None and cached[0] is locale:
         found: str = cached[1]
         return found
-    locale = get_locale()
+    locale = _request_locale(state)
     name = str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
     state._interwar_locale = (locale, name)
     return name
@@ -104,6 +104,47 @@ def _babel_state() -> Any:
     if state is None:
         state = store["_flask_babel"] = SimpleNamespace()
     return state
+
+
+def _request_locale(state: Any) -> Any:
+    """Return the request's babel Locale, chosen as Flask-Babel's get_locale() does.
+
+    Flask-Babel would find its configuration through the proxies and parse the
+    chosen Locale again; with our selector (which returns a shared Locale) the
+    choice is stored where get_locale() stores it, so both see the same one.
+    """
+    locale = getattr(state, "babel_locale", None)
+    if locale is not None:
+        return locale
+    if _babel().locale_selector is not select_locale:
+        return get_locale()
+    locale = state.babel_locale = select_locale()
+    return locale
+
+
+def _babel() -> Any:
+    """Return Flask-Babel's configuration of the current app (get_babel())."""
+    return current_app.extensions["babel"]
+
+
+def _catalog(state: Any, locale: Any) -> Any:
+    """Return the request's interface catalog from Flask-Babel's own cache.
+
+    Flask-Babel's get_translations() looks up its context, the domain and the
+    locale again before it reads the same cache; it is called when the catalog
+    is not loaded yet (or a Flask-Babel that keeps it elsewhere).
+    """
+    domain = getattr(state, "babel_domain", None)
+    if domain is None:
+        # What get_domain() returns, kept where it keeps it.
+        domain = state.babel_domain = _babel().instance.domain_instance
+    cache = getattr(domain, "cache", None)
+    names = getattr(domain, "domain", None)
+    if isinstance(cache, dict) and names:
+        found = cache.get((str(locale), names[0]))
+        if found is not None:
+            return found
+    return get_translations()
 
 
 def text_direction(locale: str | None = None) -> str:
@@ -244,8 +285,8 @@ def _translations() -> Any:
     cached = getattr(state, "_interwar_translations", None)
     if locale is not None and cached is not None and cached[0] is locale:
         return cached[1]
-    locale = get_locale()
-    translations = get_translations()
+    locale = _request_locale(state)
+    translations = _catalog(state, locale)
     state._interwar_translations = (locale, translations)
     return translations
 
