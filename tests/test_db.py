@@ -115,3 +115,45 @@ def test_a_locked_database_at_begin_is_sqlalchemys_operational_error(
     finally:
         other.close()
         engine.dispose()
+
+
+def _open_fresh(url: str, start: Any, results: Any) -> None:
+    """In a new process: wait for the others, then connect as a worker boots."""
+    engine = make_engine(url)
+    start.wait()
+    try:
+        with engine.connect() as conn:
+            mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+        results.put(("ok", str(mode)))
+    except Exception as exc:  # reported to the test, which fails on it
+        results.put(("error", repr(exc)))
+    finally:
+        engine.dispose()
+
+
+def test_workers_starting_together_on_a_new_database_all_connect(
+    tmp_path: Path,
+) -> None:
+    """gunicorn's workers open a fresh instance's SQLite file at the same moment:
+    each must get a WAL connection, none 'database is locked' (a worker that
+    fails to boot takes gunicorn down)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    failures: list[str] = []
+    for round_ in range(10):
+        url = f"sqlite:///{tmp_path / f'fresh{round_}.sqlite'}"
+        start = ctx.Barrier(6)
+        results = ctx.Queue()
+        procs = [
+            ctx.Process(target=_open_fresh, args=(url, start, results))
+            for _ in range(6)
+        ]
+        for p in procs:
+            p.start()
+        outcomes = [results.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+        failures += [detail for status, detail in outcomes if status != "ok"]
+        assert {detail for status, detail in outcomes if status == "ok"} <= {"wal"}
+    assert failures == []

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -125,16 +127,43 @@ def _queued(engine: Engine) -> Iterator[None]:
             yield
 
 
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _use_wal(cur: Any) -> None:
+    """Put the database in WAL mode, waiting for a worker that is doing the same.
+
+    Switching a new file to WAL needs it to itself for a moment, and SQLite
+    answers "database is locked" at once rather than through the busy timeout.
+    Workers starting together on a fresh instance then failed to boot (and
+    gunicorn with them); so the switch is tried again for as long as the busy
+    timeout, and not at all once the file is in WAL mode.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.001
+    while True:
+        try:
+            mode = cur.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         # Take transaction control from pysqlite so BEGIN is ours (see below).
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        _use_wal(cur)
         # "Submitted" must survive a power cut, not only an app crash.
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
