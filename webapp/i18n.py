@@ -211,7 +211,7 @@ def countdown(minutes: int) -> dict[str, Any]:
 def _remember_lang() -> None:
     req = request._get_current_object()  # type: ignore[attr-defined]
     if not req.environ.get("QUERY_STRING"):
-        return  # most requests: and a missing key costs MultiDict an exception
+        return  # most requests have none (and a missing key costs MultiDict a raise)
     lang = req.args.get("lang")
     if lang in languages():
         session["lang"] = lang
