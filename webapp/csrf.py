@@ -133,25 +133,15 @@ class CSRF(CSRFProtect):  # type: ignore[misc]
                 return str(token)
         return None
 
-    def _exempt(self, app: Flask, req: Any) -> bool:
-        """Flask-WTF's _is_exempt, on the objects rather than the proxies."""
-        if app.blueprints.get(req.blueprint) in self._exempt_blueprints:
-            return True
-        view = app.view_functions.get(req.endpoint)
-        if view is None:
-            return False
-        return f"{view.__module__}.{view.__name__}" in self._exempt_views
-
     def protect(self, apply_exemptions: bool = False) -> None:
         """Check the current request's CSRF token; raise CSRFError if it fails."""
-        # The request and app are taken once: every read through the proxies
+        # The request and config are taken once: every read through the proxies
         # resolves the context again.
         req = request._get_current_object()  # type: ignore[attr-defined]
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        config = app.config
+        config = current_app.config
         if req.method not in config["WTF_CSRF_METHODS"]:
             return  # first: most requests are GETs, and the exemption test is not free
-        if apply_exemptions and (not req.endpoint or self._exempt(app, req)):
+        if apply_exemptions and (not req.endpoint or self._is_exempt()):
             return
         reason = check_csrf(self._token_of(req, config))
         if reason is not None:
